@@ -1,0 +1,43 @@
+package io.queen;
+
+import io.queen.config.ConfigException;
+import io.queen.config.QueenConfig;
+import sun.misc.Signal;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** Entry point: configuration from the environment, then the server until SIGINT/SIGTERM. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        QueenConfig config;
+        try {
+            config = QueenConfig.fromEnvironment();
+        } catch (ConfigException e) {
+            System.err.println("Invalid configuration: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        QueenServer server;
+        try {
+            server = QueenServer.start(config);
+        } catch (Exception e) {
+            System.err.println("Queen failed to start: " + e);
+            e.printStackTrace();
+            System.exit(1);
+            return;
+        }
+        AtomicBoolean stopping = new AtomicBoolean();
+        Runnable shutdown = () -> {
+            if (stopping.compareAndSet(false, true)) {
+                server.stop();
+                System.exit(0);
+            }
+        };
+        // handled here (not only as a shutdown hook) so that a signal means a clean exit 0
+        Signal.handle(new Signal("TERM"), s -> new Thread(shutdown, "queen-shutdown").start());
+        Signal.handle(new Signal("INT"), s -> new Thread(shutdown, "queen-shutdown").start());
+    }
+}

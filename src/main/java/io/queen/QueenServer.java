@@ -1,0 +1,98 @@
+package io.queen;
+
+import io.queen.config.QueenConfig;
+import io.queen.db.Databases;
+import io.queen.db.EmbeddedDatabase;
+import io.queen.db.Migrations;
+import io.queen.http.QueenVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Starts and stops a whole Queen server: database, schema, workers. */
+public final class QueenServer {
+    private static final Logger LOG = LoggerFactory.getLogger(QueenServer.class);
+
+    private final QueenConfig config;
+    private final EmbeddedDatabase embedded;
+    private final Vertx vertx;
+
+    private QueenServer(QueenConfig config, EmbeddedDatabase embedded, Vertx vertx) {
+        this.config = config;
+        this.embedded = embedded;
+        this.vertx = vertx;
+    }
+
+    public static QueenServer start(QueenConfig config) throws Exception {
+        EmbeddedDatabase embedded = null;
+        String host = config.pgHost;
+        int port = config.pgPort;
+        if (config.embeddedDatabase()) {
+            embedded = EmbeddedDatabase.start(config.dataDir, 0);
+            host = "localhost";
+            port = embedded.port();
+            LOG.info("Database: embedded PostgreSQL, data in {}", config.dataDir);
+        } else {
+            LOG.info("Database: PostgreSQL at {}:{}/{} as {}", host, port, config.pgDatabase, config.pgUser);
+        }
+        PgConnectOptions connect = Databases.connectOptions(config, host, port);
+        Vertx vertx = Vertx.vertx(new VertxOptions()
+                .setEventLoopPoolSize(config.workers)
+                .setPreferNativeTransport(true));
+        try {
+            Pool setup = Databases.pool(vertx, connect, config.connectTimeoutMs, 1, "setup");
+            try {
+                Migrations.apply(setup).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+            } finally {
+                setup.close();
+            }
+            AtomicInteger nextWorker = new AtomicInteger();
+            vertx.deployVerticle(() -> new QueenVerticle(config, connect, nextWorker.getAndIncrement()),
+                            new DeploymentOptions().setInstances(config.workers)
+                                    .setThreadingModel(ThreadingModel.EVENT_LOOP))
+                    .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw e;
+        }
+        LOG.info("Queen listening on {}:{} with {} worker(s); database connections: {} hot-path + {} background "
+                        + "(at most {} in total)", config.host, config.port, config.workers,
+                config.totalHotConnections(), config.totalBackgroundConnections(),
+                config.totalHotConnections() + config.totalBackgroundConnections());
+        return new QueenServer(config, embedded, vertx);
+    }
+
+    public QueenConfig config() {
+        return config;
+    }
+
+    /** Stops accepting, answers parked long-polls, lets in-flight requests finish, closes pools. */
+    public void stop() {
+        LOG.info("Shutting down");
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture()
+                    .get(config.shutdownGraceMs + 10_000L, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warn("Workers did not stop cleanly: {}", e.toString());
+        }
+        if (embedded != null) {
+            try {
+                embedded.close();
+            } catch (Exception e) {
+                LOG.warn("Embedded PostgreSQL did not stop cleanly: {}", e.toString());
+            }
+        }
+        LOG.info("Stopped");
+    }
+}

@@ -1,0 +1,163 @@
+package io.queen.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Server settings, read once from the environment with the reference server's variable
+ * names. Every value is validated here so that a typo fails the start, naming the variable,
+ * instead of surfacing later as odd behaviour.
+ */
+public final class QueenConfig {
+
+    public final String host;
+    public final int port;
+    public final int workers;
+
+    /** Null when no PG_HOST is set: the server then runs its own embedded PostgreSQL. */
+    public final String pgHost;
+    public final int pgPort;
+    public final String pgDatabase;
+    public final String pgUser;
+    public final String pgPassword;
+    public final boolean pgSsl;
+    public final Path dataDir;
+
+    /** Hot-path connections of each worker, index = worker number. */
+    public final int[] hotPoolSizes;
+    /** Connections for everything else, per worker; 0 means "share the hot-path pool". */
+    public final int[] backgroundPoolSizes;
+    public final int connectTimeoutMs;
+    public final int statementTimeoutMs;
+
+    public final long maxBodyBytes;
+    public final int defaultBatch;
+    public final int defaultTimeoutMs;
+    public final int maxTimeoutMs;
+    public final String defaultSubscriptionMode;
+    /** Parked long-polls re-check this often even without a wake-up (lease expiry, delays). */
+    public final int pollRecheckMs;
+    public final int shutdownGraceMs;
+
+    private QueenConfig(Env env) {
+        host = env.string("HOST", "0.0.0.0");
+        port = env.integer("PORT", 6632, 0, 65535);
+        int cores = Runtime.getRuntime().availableProcessors();
+        workers = env.has("QUEEN_THREADS")
+                ? env.integer("QUEEN_THREADS", cores, 1, 1024)
+                : env.integer("NUM_WORKERS", cores, 1, 1024);
+
+        pgHost = env.has("PG_HOST") ? env.string("PG_HOST", null) : null;
+        pgPort = env.integer("PG_PORT", 5432, 1, 65535);
+        pgDatabase = env.string("PG_DB", "postgres");
+        pgUser = env.string("PG_USER", "postgres");
+        pgPassword = env.string("PG_PASSWORD", "postgres");
+        pgSsl = env.bool("PG_USE_SSL", false);
+        dataDir = Path.of(env.string("QUEEN_DATA_DIR", "./queen-data")).toAbsolutePath().normalize();
+
+        hotPoolSizes = new int[workers];
+        if (env.has("SIDECAR_POOL_SIZE")) {
+            // the reference's total for the hot path, split like it does (>= 1 each)
+            int total = env.integer("SIDECAR_POOL_SIZE", 50, 1, 10_000);
+            split(total, hotPoolSizes, 1);
+        } else {
+            java.util.Arrays.fill(hotPoolSizes, env.integer("DB_POOL_SIZE_PER_THREAD", 5, 1, 1000));
+        }
+        backgroundPoolSizes = new int[workers];
+        if (env.has("DB_POOL_SIZE")) {
+            // the reference opens 95 % of DB_POOL_SIZE; never open more than it would
+            int total = env.integer("DB_POOL_SIZE", 150, 0, 10_000) * 95 / 100;
+            split(total, backgroundPoolSizes, 0);
+        } else {
+            java.util.Arrays.fill(backgroundPoolSizes, 2);
+        }
+        connectTimeoutMs = env.integer("DB_CONNECTION_TIMEOUT", 2000, 100, 600_000);
+        statementTimeoutMs = env.integer("DB_STATEMENT_TIMEOUT", 30_000, 0, 86_400_000);
+
+        maxBodyBytes = env.longValue("QUEEN_MAX_BODY_BYTES", 64L * 1024 * 1024, 1024, 1L << 31);
+        defaultBatch = env.integer("DEFAULT_BATCH_SIZE", 1, 1, 1_000_000);
+        defaultTimeoutMs = env.integer("DEFAULT_TIMEOUT", 30_000, 0, 3_600_000);
+        maxTimeoutMs = env.integer("QUEEN_MAX_POLL_TIMEOUT", 600_000, 1000, 86_400_000);
+        defaultSubscriptionMode = env.string("DEFAULT_SUBSCRIPTION_MODE", "");
+        pollRecheckMs = env.integer("POP_WAIT_MAX_INTERVAL_MS", 1000, 10, 60_000);
+        shutdownGraceMs = env.integer("QUEEN_SHUTDOWN_GRACE_MS", 5000, 0, 600_000);
+    }
+
+    public static QueenConfig fromEnvironment() {
+        return new QueenConfig(new Env(System.getenv()));
+    }
+
+    public static QueenConfig from(Map<String, String> variables) {
+        return new QueenConfig(new Env(variables));
+    }
+
+    public boolean embeddedDatabase() {
+        return pgHost == null;
+    }
+
+    public int totalHotConnections() {
+        return java.util.Arrays.stream(hotPoolSizes).sum();
+    }
+
+    public int totalBackgroundConnections() {
+        return java.util.Arrays.stream(backgroundPoolSizes).sum();
+    }
+
+    private static void split(int total, int[] into, int minimum) {
+        int n = into.length;
+        for (int i = 0; i < n; i++) {
+            into[i] = Math.max(minimum, total / n + (i < total % n ? 1 : 0));
+        }
+    }
+
+    /** Typed access to environment variables that fails with the variable's name. */
+    private static final class Env {
+        private final Map<String, String> values;
+
+        Env(Map<String, String> values) {
+            this.values = values;
+        }
+
+        boolean has(String name) {
+            String v = values.get(name);
+            return v != null && !v.isBlank();
+        }
+
+        String string(String name, String fallback) {
+            return has(name) ? values.get(name).trim() : fallback;
+        }
+
+        int integer(String name, int fallback, int min, int max) {
+            return (int) longValue(name, fallback, min, max);
+        }
+
+        long longValue(String name, long fallback, long min, long max) {
+            if (!has(name)) {
+                return fallback;
+            }
+            String raw = values.get(name).trim();
+            long parsed;
+            try {
+                parsed = Long.parseLong(raw);
+            } catch (NumberFormatException e) {
+                throw new ConfigException(name + " must be an integer, got '" + raw + "'");
+            }
+            if (parsed < min || parsed > max) {
+                throw new ConfigException(name + " must be between " + min + " and " + max + ", got " + parsed);
+            }
+            return parsed;
+        }
+
+        boolean bool(String name, boolean fallback) {
+            if (!has(name)) {
+                return fallback;
+            }
+            String raw = values.get(name).trim().toLowerCase();
+            switch (raw) {
+                case "true": case "1": case "yes": return true;
+                case "false": case "0": case "no": return false;
+                default: throw new ConfigException(name + " must be true or false, got '" + raw + "'");
+            }
+        }
+    }
+}

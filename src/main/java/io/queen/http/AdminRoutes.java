@@ -1,0 +1,225 @@
+package io.queen.http;
+
+import io.queen.admin.ConsumerGroupAdmin;
+import io.queen.admin.QueueAdmin;
+import io.queen.admin.QueueOptions;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.SqlClient;
+
+import java.time.OffsetDateTime;
+import java.util.function.Function;
+
+import static io.queen.http.MessageRoutes.guard;
+
+/** Health, queue configuration and deletion, consumer-group maintenance (spec 3.1, 3.2, 3.8, 3.13). */
+final class AdminRoutes {
+    private final int workerId;
+    private final SqlClient db;
+    private final QueueAdmin queues;
+    private final ConsumerGroupAdmin groups;
+
+    AdminRoutes(int workerId, SqlClient db, QueueAdmin queues, ConsumerGroupAdmin groups) {
+        this.workerId = workerId;
+        this.db = db;
+        this.queues = queues;
+        this.groups = groups;
+    }
+
+    void mount(Router router) {
+        router.get("/health").handler(this::health);
+        router.post("/api/v1/configure").handler(guard(this::configure));
+        router.delete("/api/v1/resources/queues/:queue").handler(guard(this::deleteQueue));
+        router.post("/api/v1/consumer-groups/:group/subscription").handler(guard(this::updateSubscription));
+        router.post("/api/v1/consumer-groups/:group/queues/:queue/partitions/:partition/seek")
+                .handler(guard(this::seekPartition));
+        router.post("/api/v1/consumer-groups/:group/queues/:queue/seek").handler(guard(this::seekQueue));
+        router.delete("/api/v1/consumer-groups/:group/queues/:queue").handler(guard(this::deleteGroupForQueue));
+        router.delete("/api/v1/consumer-groups/:group").handler(guard(this::deleteGroup));
+    }
+
+    private void health(RoutingContext ctx) {
+        db.query("SELECT 1").execute().onComplete(ar -> {
+            boolean ok = ar.succeeded();
+            Responses.json(ctx, ok ? 200 : 503, new JsonOut().beginObject()
+                    .field("status", ok ? "healthy" : "unhealthy")
+                    .field("database", ok ? "connected" : "disconnected")
+                    .field("server", "Queen JVM (Vert.x)")
+                    .field("worker_id", workerId)
+                    .field("version", "1.0.0")
+                    .name("shared_state").beginObject().field("enabled", false).endObject()
+                    .name("queen").beginObject().field("worker_id", workerId).field("status", "active").endObject()
+                    .endObject().toString());
+        });
+    }
+
+    private void configure(RoutingContext ctx) {
+        JsonObject body = Bodies.object(ctx);
+        if (!(body.getValue("queue") instanceof String)) {
+            throw ApiError.badRequest("queue is required");
+        }
+        String queue = body.getString("queue");
+        String namespace = body.getValue("namespace") instanceof String ? body.getString("namespace") : "";
+        String task = body.getValue("task") instanceof String ? body.getString("task") : "";
+        Object rawOptions = body.getValue("options");
+        if (rawOptions != null && !(rawOptions instanceof JsonObject)) {
+            throw ApiError.badRequest("options must be an object");
+        }
+        JsonObject o = rawOptions == null ? new JsonObject() : (JsonObject) rawOptions;
+        QueueOptions d = QueueOptions.DEFAULTS;
+        QueueOptions options = new QueueOptions(
+                nonNegative(o, "leaseTime", d.leaseTime()), nonNegative(o, "maxSize", d.maxSize()),
+                nonNegative(o, "ttl", d.ttl()), nonNegative(o, "retryLimit", d.retryLimit()),
+                nonNegative(o, "retryDelay", d.retryDelay()),
+                option(o, "deadLetterQueue", d.deadLetterQueue()),
+                option(o, "dlqAfterMaxRetries", d.dlqAfterMaxRetries()),
+                Bodies.integer(o, "priority", d.priority()),
+                nonNegative(o, "delayedProcessing", d.delayedProcessing()),
+                nonNegative(o, "windowBuffer", d.windowBuffer()),
+                nonNegative(o, "retentionSeconds", d.retentionSeconds()),
+                nonNegative(o, "completedRetentionSeconds", d.completedRetentionSeconds()),
+                option(o, "retentionEnabled", d.retentionEnabled()),
+                option(o, "encryptionEnabled", d.encryptionEnabled()),
+                nonNegative(o, "maxWaitTimeSeconds", d.maxWaitTimeSeconds()));
+        respond(ctx, queues.configure(queue, namespace, task, options), c -> {
+            QueueOptions s = c.options();
+            return new JsonOut().beginObject()
+                    .field("configured", true)
+                    .field("queueId", c.queueId())
+                    .field("partitionId", c.defaultPartitionId())
+                    .field("queue", queue)
+                    .field("namespace", c.namespace())
+                    .field("task", c.task())
+                    .name("options").beginObject()
+                    .field("priority", s.priority())
+                    .field("leaseTime", s.leaseTime())
+                    .field("retryLimit", s.retryLimit())
+                    .field("retryDelay", s.retryDelay())
+                    .field("maxSize", s.maxSize())
+                    .field("ttl", s.ttl())
+                    .field("deadLetterQueue", s.deadLetterQueue())
+                    .field("dlqAfterMaxRetries", s.dlqAfterMaxRetries())
+                    .field("delayedProcessing", s.delayedProcessing())
+                    .field("windowBuffer", s.windowBuffer())
+                    .field("retentionSeconds", s.retentionSeconds())
+                    .field("completedRetentionSeconds", s.completedRetentionSeconds())
+                    .field("retentionEnabled", s.retentionEnabled())
+                    .field("encryptionEnabled", s.encryptionEnabled())
+                    .field("maxWaitTimeSeconds", s.maxWaitTimeSeconds())
+                    .endObject().endObject().toString();
+        });
+    }
+
+    private static int nonNegative(JsonObject options, String name, int fallback) {
+        int value = option(options, name, fallback);
+        if (value < 0) {
+            throw ApiError.badRequest("options." + name + " must not be negative");
+        }
+        return value;
+    }
+
+    private static int option(JsonObject options, String name, int fallback) {
+        try {
+            return Bodies.integer(options, name, fallback);
+        } catch (ApiError e) {
+            throw ApiError.badRequest("options." + e.getMessage());
+        }
+    }
+
+    private static boolean option(JsonObject options, String name, boolean fallback) {
+        try {
+            return Bodies.bool(options, name, fallback);
+        } catch (ApiError e) {
+            throw ApiError.badRequest("options." + e.getMessage());
+        }
+    }
+
+    private void deleteQueue(RoutingContext ctx) {
+        String queue = ctx.pathParam("queue");
+        respond(ctx, queues.delete(queue), existed -> new JsonOut().beginObject()
+                .field("deleted", true).field("queue", queue).field("existed", existed)
+                .endObject().toString());
+    }
+
+    private void deleteGroup(RoutingContext ctx) {
+        String group = ctx.pathParam("group");
+        boolean metadata = Bodies.queryBool(ctx, "deleteMetadata", true);
+        respond(ctx, groups.delete(group, metadata), d -> new JsonOut().beginObject()
+                .field("success", true).field("consumerGroup", group)
+                .field("deletedPartitions", d.partitions()).field("metadataDeleted", d.metadataDeleted())
+                .endObject().toString());
+    }
+
+    private void deleteGroupForQueue(RoutingContext ctx) {
+        String group = ctx.pathParam("group");
+        String queue = ctx.pathParam("queue");
+        boolean metadata = Bodies.queryBool(ctx, "deleteMetadata", true);
+        respond(ctx, groups.deleteForQueue(group, queue, metadata), d -> new JsonOut().beginObject()
+                .field("success", true).field("consumerGroup", group).field("queueName", queue)
+                .field("deletedPartitions", d.partitions()).field("metadataDeleted", d.metadataDeleted())
+                .endObject().toString());
+    }
+
+    private void seekQueue(RoutingContext ctx) {
+        String group = ctx.pathParam("group");
+        String queue = ctx.pathParam("queue");
+        JsonObject body = Bodies.object(ctx);
+        boolean toEnd = Boolean.TRUE.equals(body.getValue("toEnd"));
+        String timestamp = Bodies.optionalString(body, "timestamp");
+        if (!toEnd && timestamp == null) {
+            throw ApiError.badRequest("Must specify either 'toEnd': true or 'timestamp'");
+        }
+        OffsetDateTime target = toEnd ? null : Bodies.requiredTimestamp(timestamp, "timestamp");
+        respond(ctx, groups.seekQueue(group, queue, toEnd, target), updated -> new JsonOut().beginObject()
+                .field("success", true).field("consumerGroup", group).field("queueName", queue)
+                .field("seekToEnd", toEnd).field("targetTimestamp", JsonOut.millis(target))
+                .field("partitionsUpdated", updated)
+                .endObject().toString());
+    }
+
+    private void seekPartition(RoutingContext ctx) {
+        String group = ctx.pathParam("group");
+        String queue = ctx.pathParam("queue");
+        String partition = ctx.pathParam("partition");
+        groups.seekPartitionToEnd(group, queue, partition).onComplete(ar -> {
+            if (ar.failed()) {
+                Responses.failure(ctx, ar.cause());
+            } else if (!ar.result().found()) {
+                Responses.json(ctx, 404, new JsonOut().beginObject()
+                        .field("success", false).field("error", "Partition not found").endObject().toString());
+            } else {
+                Responses.json(ctx, 200, new JsonOut().beginObject()
+                        .field("success", true).field("consumerGroup", group).field("queueName", queue)
+                        .field("partitionName", partition).field("updated", ar.result().updated())
+                        .field("cursorMovedTo", ar.result().cursorId())
+                        .endObject().toString());
+            }
+        });
+    }
+
+    private void updateSubscription(RoutingContext ctx) {
+        String group = ctx.pathParam("group");
+        JsonObject body = Bodies.object(ctx);
+        String raw = Bodies.optionalString(body, "subscriptionTimestamp");
+        if (raw == null) {
+            throw ApiError.badRequest("Missing subscriptionTimestamp in request body");
+        }
+        OffsetDateTime timestamp = Bodies.requiredTimestamp(raw, "subscriptionTimestamp");
+        respond(ctx, groups.updateSubscription(group, timestamp), rows -> new JsonOut().beginObject()
+                .field("success", true).field("consumerGroup", group)
+                .field("newTimestamp", JsonOut.millis(timestamp)).field("rowsUpdated", rows)
+                .endObject().toString());
+    }
+
+    private static <T> void respond(RoutingContext ctx, Future<T> result, Function<T, String> body) {
+        result.onComplete(ar -> {
+            if (ar.failed()) {
+                Responses.failure(ctx, ar.cause());
+            } else {
+                Responses.json(ctx, 200, body.apply(ar.result()));
+            }
+        });
+    }
+}

@@ -1,0 +1,144 @@
+package io.queen.http;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+
+/** Typed access to small JSON request bodies and query parameters, failing with a 400. */
+final class Bodies {
+    private Bodies() {
+    }
+
+    static JsonObject object(RoutingContext ctx) {
+        String text = ctx.body() == null ? null : ctx.body().asString();
+        if (text == null || text.isBlank()) {
+            throw ApiError.badRequest("Empty request body");
+        }
+        Object parsed;
+        try {
+            parsed = io.vertx.core.json.Json.decodeValue(text);
+        } catch (DecodeException e) {
+            throw ApiError.badRequest("Invalid JSON: " + e.getMessage());
+        }
+        if (!(parsed instanceof JsonObject)) {
+            throw ApiError.badRequest("Request body must be a JSON object");
+        }
+        return (JsonObject) parsed;
+    }
+
+    /** Like {@link #object} but an absent body is an empty object. */
+    static JsonObject optionalObject(RoutingContext ctx) {
+        String text = ctx.body() == null ? null : ctx.body().asString();
+        return text == null || text.isBlank() ? new JsonObject() : object(ctx);
+    }
+
+    /** A string field that may be absent or null; any other type is an error. */
+    static String optionalString(JsonObject body, String field) {
+        Object value = body.getValue(field);
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof String)) {
+            throw ApiError.badRequest(field + " must be a string");
+        }
+        return (String) value;
+    }
+
+    static JsonArray array(JsonObject body, String field, String message) {
+        Object value = body.getValue(field);
+        if (!(value instanceof JsonArray)) {
+            throw ApiError.badRequest(message);
+        }
+        return (JsonArray) value;
+    }
+
+    static int integer(JsonObject body, String field, int fallback) {
+        Object value = body.getValue(field);
+        if (value == null) {
+            return fallback;
+        }
+        if (!(value instanceof Number) || ((Number) value).doubleValue() != Math.rint(((Number) value).doubleValue())) {
+            throw ApiError.badRequest(field + " must be an integer");
+        }
+        long v = ((Number) value).longValue();
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw ApiError.badRequest(field + " is out of range");
+        }
+        return (int) v;
+    }
+
+    static boolean bool(JsonObject body, String field, boolean fallback) {
+        Object value = body.getValue(field);
+        if (value == null) {
+            return fallback;
+        }
+        if (!(value instanceof Boolean)) {
+            throw ApiError.badRequest(field + " must be a boolean");
+        }
+        return (Boolean) value;
+    }
+
+    /** Query integer: absent → fallback; non-numeric or below {@code min} → 400. */
+    static int queryInt(RoutingContext ctx, String name, int fallback, int min) {
+        String raw = ctx.request().getParam(name);
+        if (raw == null || raw.isEmpty()) {
+            return fallback;
+        }
+        long value;
+        try {
+            value = Long.parseLong(raw.trim());
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest(name + " must be an integer, got '" + raw + "'");
+        }
+        if (value < min) {
+            throw ApiError.badRequest(name + " must be at least " + min + ", got " + value);
+        }
+        return (int) Math.min(value, Integer.MAX_VALUE);
+    }
+
+    /** Query boolean: true only for {@code true} or {@code 1}, as in the reference. */
+    static boolean queryBool(RoutingContext ctx, String name, boolean fallback) {
+        String raw = ctx.request().getParam(name);
+        if (raw == null || raw.isEmpty()) {
+            return fallback;
+        }
+        return raw.equals("true") || raw.equals("1");
+    }
+
+    /** ISO-8601 with or without offset (UTC assumed); null when unparsable. */
+    static OffsetDateTime timestamp(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text);
+        } catch (DateTimeParseException e) {
+            // fall through
+        }
+        try {
+            return Instant.parse(text).atOffset(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            // fall through
+        }
+        try {
+            return LocalDateTime.parse(text).atOffset(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    static OffsetDateTime requiredTimestamp(String text, String field) {
+        OffsetDateTime parsed = timestamp(text);
+        if (parsed == null) {
+            throw ApiError.badRequest(field + " must be an ISO-8601 timestamp, got '" + text + "'");
+        }
+        return parsed;
+    }
+}

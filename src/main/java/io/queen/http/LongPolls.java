@@ -1,0 +1,54 @@
+package io.queen.http;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The long-poll pops of one worker, by queue. Only that worker's event loop touches it, so
+ * it needs no locking.
+ */
+final class LongPolls {
+    private final Map<String, Set<PopRequest>> byQueue = new HashMap<>();
+
+    void add(PopRequest pop) {
+        byQueue.computeIfAbsent(pop.query.queue(), q -> new LinkedHashSet<>()).add(pop);
+    }
+
+    void remove(PopRequest pop) {
+        Set<PopRequest> set = byQueue.get(pop.query.queue());
+        if (set != null) {
+            set.remove(pop);
+            if (set.isEmpty()) {
+                byQueue.remove(pop.query.queue());
+            }
+        }
+    }
+
+    /** New messages in {@code queue}: every waiting pop on it tries again now. */
+    void wake(String queue) {
+        Set<PopRequest> set = byQueue.get(queue);
+        if (set != null) {
+            for (PopRequest pop : new ArrayList<>(set)) {
+                pop.wake();
+            }
+        }
+    }
+
+    /** Shutdown: every waiting pop is answered empty. */
+    void finishAll() {
+        List<PopRequest> all = new ArrayList<>();
+        byQueue.values().forEach(all::addAll);
+        byQueue.clear();
+        for (PopRequest pop : all) {
+            pop.finishEmpty();
+        }
+    }
+
+    int size() {
+        return byQueue.values().stream().mapToInt(Set::size).sum();
+    }
+}

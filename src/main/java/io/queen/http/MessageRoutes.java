@@ -1,0 +1,332 @@
+package io.queen.http;
+
+import io.queen.config.QueenConfig;
+import io.queen.queue.AckItem;
+import io.queen.queue.AckResult;
+import io.queen.queue.AckService;
+import io.queen.queue.LeaseService;
+import io.queen.queue.PopQuery;
+import io.queen.queue.PopService;
+import io.queen.queue.PushBatch;
+import io.queen.queue.PushResult;
+import io.queen.queue.PushService;
+import io.queen.queue.TransactionOp;
+import io.queen.queue.TransactionService;
+import io.queen.queue.UuidV7;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** The hot path: push, pop, ack, lease extension and transactions (spec 3.3–3.7). */
+final class MessageRoutes {
+    static final String QUEUE_MODE = "__QUEUE_MODE__";
+
+    private final QueenConfig config;
+    private final Vertx vertx;
+    private final PushService pushes;
+    private final PopService pops;
+    private final AckService acks;
+    private final LeaseService leases;
+    private final TransactionService transactions;
+    private final LongPolls longPolls;
+
+    MessageRoutes(QueenConfig config, Vertx vertx, PushService pushes, PopService pops, AckService acks,
+                  LeaseService leases, TransactionService transactions, LongPolls longPolls) {
+        this.config = config;
+        this.vertx = vertx;
+        this.pushes = pushes;
+        this.pops = pops;
+        this.acks = acks;
+        this.leases = leases;
+        this.transactions = transactions;
+        this.longPolls = longPolls;
+    }
+
+    void mount(Router router) {
+        router.post("/api/v1/push").handler(guard(this::push));
+        router.get("/api/v1/pop/queue/:queue/partition/:partition").handler(guard(ctx -> pop(ctx, true)));
+        router.get("/api/v1/pop/queue/:queue").handler(guard(ctx -> pop(ctx, false)));
+        router.post("/api/v1/ack/batch").handler(guard(this::ackBatch));
+        router.post("/api/v1/ack").handler(guard(this::ackOne));
+        router.post("/api/v1/lease/:leaseId/extend").handler(guard(this::extendLease));
+        router.post("/api/v1/transaction").handler(guard(this::transaction));
+    }
+
+    /** Turns exceptions thrown while reading a request into their JSON error response. */
+    static io.vertx.core.Handler<RoutingContext> guard(io.vertx.core.Handler<RoutingContext> handler) {
+        return ctx -> {
+            try {
+                handler.handle(ctx);
+            } catch (RuntimeException e) {
+                Responses.failure(ctx, e);
+            }
+        };
+    }
+
+    private void push(RoutingContext ctx) {
+        byte[] body = ctx.body() == null || ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes();
+        PushBatch batch = PushRequestParser.parse(body);
+        if (batch.isEmpty()) {
+            Responses.json(ctx, 201, "[]");
+            return;
+        }
+        pushes.push(batch).onComplete(ar -> {
+            if (ar.failed()) {
+                Responses.failure(ctx, ar.cause());
+                return;
+            }
+            JsonOut out = new JsonOut(64 + batch.size() * 200).beginArray();
+            for (PushResult r : ar.result()) {
+                out.beginObject()
+                        .field("index", r.index())
+                        .field("transaction_id", r.transactionId())
+                        .field("status", r.status())
+                        .field("message_id", r.messageId());
+                if (r.queued()) {
+                    out.field("partition_id", r.partitionId()).field("trace_id", r.traceId());
+                }
+                out.field("queueName", r.queue()).endObject();
+            }
+            Responses.json(ctx, 201, out.endArray().toString());
+        });
+    }
+
+    private void pop(RoutingContext ctx, boolean specificPartition) {
+        String queue = ctx.pathParam("queue");
+        String partition = specificPartition ? ctx.pathParam("partition") : null;
+        int batch = Bodies.queryInt(ctx, "batch", config.defaultBatch, 1);
+        boolean wait = Bodies.queryBool(ctx, "wait", false);
+        int timeout = Math.min(Bodies.queryInt(ctx, "timeout", config.defaultTimeoutMs, 0), config.maxTimeoutMs);
+        int maxPartitions = specificPartition ? 1 : Bodies.queryInt(ctx, "partitions", 1, 1);
+        boolean autoAck = Bodies.queryBool(ctx, "autoAck", false);
+        String group = ctx.request().getParam("consumerGroup");
+        if (group == null || group.isEmpty()) {
+            group = QUEUE_MODE;
+        }
+
+        // where a group without a position starts (spec 1.10); "new-only" is honoured as "new"
+        String mode = ctx.request().getParam("subscriptionMode");
+        if (mode == null) {
+            mode = config.defaultSubscriptionMode;
+        }
+        String from = ctx.request().getParam("subscriptionFrom");
+        String subscription = null;
+        OffsetDateTime subscribeFrom = null;
+        if (from != null && !from.isEmpty() && !from.equals("now")) {
+            subscribeFrom = Bodies.timestamp(from);
+            subscription = subscribeFrom == null ? null : "timestamp";
+        }
+        if (subscription == null && ("now".equals(from) || "new".equals(mode) || "new-only".equals(mode))) {
+            subscription = "new";
+        }
+        if (QUEUE_MODE.equals(group)) {
+            subscription = null;
+            subscribeFrom = null;
+        }
+
+        PopQuery query = new PopQuery(queue, partition, group, batch, UuidV7.next(), maxPartitions, autoAck,
+                subscription, subscribeFrom);
+        new PopRequest(ctx, query, pops, longPolls, vertx, wait, timeout, config.pollRecheckMs).start();
+    }
+
+    private void ackOne(RoutingContext ctx) {
+        JsonObject body = Bodies.object(ctx);
+        if (!(body.getValue("transactionId") instanceof String)) {
+            throw ApiError.badRequest("transactionId is required");
+        }
+        if (!(body.getValue("partitionId") instanceof String)) {
+            throw ApiError.badRequest("partitionId is required to ensure message uniqueness");
+        }
+        AckItem item = ackItem(body);
+        String group = groupOrQueueMode(Bodies.optionalString(body, "consumerGroup"));
+        acks.ack(List.of(item), group).onComplete(ar -> respondAcks(ctx, ar));
+    }
+
+    private void ackBatch(RoutingContext ctx) {
+        JsonObject body = Bodies.object(ctx);
+        JsonArray list = Bodies.array(body, "acknowledgments", "acknowledgments array is required");
+        String group = Bodies.optionalString(body, "consumerGroup");
+        List<AckItem> items = new ArrayList<>(list.size());
+        for (Object element : list) {
+            if (!(element instanceof JsonObject)) {
+                throw ApiError.badRequest("Each acknowledgment must be an object");
+            }
+            JsonObject a = (JsonObject) element;
+            if (!(a.getValue("transactionId") instanceof String)) {
+                throw ApiError.badRequest("Each acknowledgment must have a valid transactionId string");
+            }
+            if (!(a.getValue("partitionId") instanceof String)) {
+                throw ApiError.badRequest(
+                        "Each acknowledgment must have a valid partitionId string to ensure message uniqueness");
+            }
+            if (group == null) {
+                String own = Bodies.optionalString(a, "consumerGroup");
+                if (own != null && !own.isEmpty()) {
+                    if (!items.isEmpty() && !own.equals(group)) {
+                        throw ApiError.badRequest("All acknowledgments of one call must use the same consumerGroup");
+                    }
+                    group = own;
+                }
+            }
+            items.add(ackItem(a));
+        }
+        acks.ack(items, groupOrQueueMode(group)).onComplete(ar -> respondAcks(ctx, ar));
+    }
+
+    private static AckItem ackItem(JsonObject a) {
+        UUID partitionId = Uuids.parse(a.getString("partitionId"), "partitionId");
+        String status = Bodies.optionalString(a, "status");
+        UUID leaseId = Uuids.optional(Bodies.optionalString(a, "leaseId"), "leaseId");
+        return new AckItem(a.getString("transactionId"), partitionId, status == null ? "completed" : status, leaseId,
+                Bodies.optionalString(a, "error"));
+    }
+
+    private static String groupOrQueueMode(String group) {
+        return group == null || group.isEmpty() ? QUEUE_MODE : group;
+    }
+
+    private static void respondAcks(RoutingContext ctx, io.vertx.core.AsyncResult<List<AckResult>> ar) {
+        if (ar.failed()) {
+            Responses.failure(ctx, ar.cause());
+            return;
+        }
+        JsonOut out = new JsonOut().beginArray();
+        for (AckResult r : ar.result()) {
+            out.beginObject()
+                    .field("index", r.index())
+                    .field("transactionId", r.transactionId())
+                    .field("success", r.success())
+                    .field("error", r.error())
+                    .field("queueName", r.queue())
+                    .field("partitionName", r.partition())
+                    .field("leaseReleased", r.leaseReleased())
+                    .field("dlq", r.dlq())
+                    .endObject();
+        }
+        Responses.json(ctx, 200, out.endArray().toString());
+    }
+
+    private void extendLease(RoutingContext ctx) {
+        UUID leaseId = Uuids.parse(ctx.pathParam("leaseId"), "leaseId");
+        JsonObject body = Bodies.object(ctx);
+        int seconds = Bodies.integer(body, "seconds", 60);
+        if (seconds <= 0) {
+            throw ApiError.badRequest("seconds must be a positive integer");
+        }
+        leases.extend(leaseId, seconds).onComplete(ar -> {
+            if (ar.failed()) {
+                Responses.failure(ctx, ar.cause());
+                return;
+            }
+            LeaseService.Renewal r = ar.result();
+            Responses.json(ctx, 200, new JsonOut().beginArray().beginObject()
+                    .field("index", 0)
+                    .field("leaseId", leaseId)
+                    .field("success", r.error() == null)
+                    .field("error", r.error())
+                    .field("expiresAt", JsonOut.millis(r.expiresAt()))
+                    .endObject().endArray().toString());
+        });
+    }
+
+    private void transaction(RoutingContext ctx) {
+        JsonObject body = Bodies.object(ctx);
+        JsonArray operations = Bodies.array(body, "operations", "operations array required");
+        if (operations.isEmpty()) {
+            throw ApiError.badRequest("operations array cannot be empty");
+        }
+        List<TransactionOp> ops = new ArrayList<>();
+        String unknownType = null;
+        for (Object element : operations) {
+            if (!(element instanceof JsonObject)) {
+                throw ApiError.badRequest("Each operation must be an object");
+            }
+            JsonObject op = (JsonObject) element;
+            String type = Bodies.optionalString(op, "type");
+            if ("push".equals(type)) {
+                if (op.getValue("items") != null) {
+                    for (Object item : Bodies.array(op, "items", "push items must be an array")) {
+                        if (!(item instanceof JsonObject)) {
+                            throw ApiError.badRequest("Each push item must be an object");
+                        }
+                        ops.add(transactionPush((JsonObject) item));
+                    }
+                } else {
+                    ops.add(transactionPush(op));
+                }
+            } else if ("ack".equals(type)) {
+                if (!(op.getValue("transactionId") instanceof String)) {
+                    throw ApiError.badRequest("ack operation requires a transactionId string");
+                }
+                if (!(op.getValue("partitionId") instanceof String)) {
+                    throw ApiError.badRequest("ack operation requires a partitionId string");
+                }
+                ops.add(new TransactionOp.Ack(ackItem(op),
+                        groupOrQueueMode(Bodies.optionalString(op, "consumerGroup"))));
+            } else if (unknownType == null) {
+                unknownType = String.valueOf(type);
+            }
+        }
+        if (unknownType != null) {
+            // nothing runs: the reference fails such a transaction as a whole
+            Responses.json(ctx, 200, new JsonOut().beginObject()
+                    .field("transactionId", UUID.randomUUID())
+                    .field("success", false)
+                    .field("error", "Unknown operation type: " + unknownType)
+                    .name("results").beginArray().endArray()
+                    .endObject().toString());
+            return;
+        }
+        transactions.execute(ops).onComplete(ar -> {
+            if (ar.failed()) {
+                Responses.failure(ctx, ar.cause());
+                return;
+            }
+            TransactionService.Outcome outcome = ar.result();
+            JsonOut out = new JsonOut().beginObject()
+                    .field("transactionId", outcome.transactionId())
+                    .field("success", outcome.error() == null);
+            if (outcome.error() != null) {
+                out.field("error", outcome.error());
+            }
+            out.name("results").beginArray();
+            for (TransactionService.OpResult r : outcome.results()) {
+                out.beginObject().field("index", r.index()).field("type", r.type()).field("success", true)
+                        .field("transactionId", r.transactionId());
+                if ("push".equals(r.type())) {
+                    out.field("messageId", r.messageId()).field("partitionId", r.partitionId())
+                            .field("queueName", r.queue());
+                } else {
+                    out.field("error", (String) null).field("dlq", r.dlq());
+                }
+                out.endObject();
+            }
+            Responses.json(ctx, 200, out.endArray().endObject().toString());
+        });
+    }
+
+    private static TransactionOp.Push transactionPush(JsonObject item) {
+        if (!(item.getValue("queue") instanceof String)) {
+            throw ApiError.badRequest("Queue must be a string");
+        }
+        Object partition = item.getValue("partition");
+        if (partition != null && !(partition instanceof String)) {
+            throw ApiError.badRequest("Partition must be a string");
+        }
+        Object payload = item.containsKey("payload") ? item.getValue("payload")
+                : item.containsKey("data") ? item.getValue("data") : new JsonObject();
+        PushBatch batch = new PushBatch();
+        batch.add(item.getString("queue"), partition == null ? "Default" : (String) partition,
+                Bodies.optionalString(item, "transactionId"), Json.encode(payload),
+                PushRequestParser.parseTraceId(Bodies.optionalString(item, "traceId")), null);
+        return new TransactionOp.Push(batch);
+    }
+}

@@ -1,0 +1,101 @@
+package io.queen.http;
+
+import io.queen.admin.ConsumerGroupAdmin;
+import io.queen.admin.QueueAdmin;
+import io.queen.config.QueenConfig;
+import io.queen.db.Databases;
+import io.queen.queue.AckService;
+import io.queen.queue.LeaseService;
+import io.queen.queue.PopService;
+import io.queen.queue.PushService;
+import io.queen.queue.TransactionService;
+import io.queen.queue.WakeUps;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One worker: its own event loop, its own connection pools and its own listener on the
+ * shared port. Workers share no mutable state; they only exchange wake-up messages.
+ */
+public final class QueenVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(QueenVerticle.class);
+
+    private final QueenConfig config;
+    private final PgConnectOptions connect;
+    private final int workerId;
+
+    private Pool hotPool;
+    private Pool backgroundPool;
+    private HttpServer server;
+    private LongPolls longPolls;
+
+    public QueenVerticle(QueenConfig config, PgConnectOptions connect, int workerId) {
+        this.config = config;
+        this.connect = connect;
+        this.workerId = workerId;
+    }
+
+    @Override
+    public Future<?> start() {
+        hotPool = Databases.pool(vertx, connect, config.connectTimeoutMs, config.hotPoolSizes[workerId], "hot-" + workerId);
+        int background = config.backgroundPoolSizes[workerId];
+        backgroundPool = background > 0
+                ? Databases.pool(vertx, connect, config.connectTimeoutMs, background, "background-" + workerId)
+                : hotPool;
+
+        longPolls = new LongPolls();
+        WakeUps wakeUps = new WakeUps(vertx.eventBus());
+        vertx.eventBus().<String>localConsumer(WakeUps.ADDRESS, msg -> longPolls.wake(msg.body()));
+
+        Router router = Router.router(vertx);
+        router.route().method(HttpMethod.OPTIONS).handler(ctx -> {
+            Responses.cors(ctx.response());
+            ctx.response().setStatusCode(204).end();
+        });
+        router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes));
+        new MessageRoutes(config, vertx, new PushService(hotPool, wakeUps), new PopService(hotPool),
+                new AckService(hotPool), new LeaseService(hotPool),
+                new TransactionService(backgroundPool, wakeUps), longPolls).mount(router);
+        new AdminRoutes(workerId, backgroundPool, new QueueAdmin(backgroundPool),
+                new ConsumerGroupAdmin(backgroundPool)).mount(router);
+        router.errorHandler(404, ctx -> Responses.error(ctx, 404, "Not Found: " + ctx.request().path()));
+        router.errorHandler(405, ctx -> Responses.error(ctx, 405, "Method not allowed"));
+        router.errorHandler(413, ctx -> Responses.error(ctx, 413,
+                "Request body larger than " + config.maxBodyBytes + " bytes"));
+        router.errorHandler(500, ctx -> Responses.failure(ctx, ctx.failure() == null
+                ? new IllegalStateException("Internal error") : ctx.failure()));
+        router.errorHandler(400, ctx -> Responses.error(ctx, 400, ctx.failure() == null
+                ? "Bad request" : String.valueOf(ctx.failure().getMessage())));
+
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(config.host)
+                .setPort(config.port)
+                .setReusePort(true)
+                .setTcpNoDelay(true)
+                .setCompressionSupported(false)
+                .setIdleTimeout(0);
+        server = vertx.createHttpServer(options).requestHandler(router);
+        return server.listen().onSuccess(s -> LOG.debug("Worker {} listening on {}:{}", workerId, config.host,
+                s.actualPort()));
+    }
+
+    @Override
+    public Future<?> stop() {
+        // parked long-polls are answered empty, then in-flight requests get the grace period
+        longPolls.finishAll();
+        return server.shutdown(config.shutdownGraceMs, TimeUnit.MILLISECONDS)
+                .eventually(() -> backgroundPool == hotPool ? Future.succeededFuture() : backgroundPool.close())
+                .eventually(() -> hotPool.close());
+    }
+}

@@ -1,0 +1,67 @@
+package io.queen.http;
+
+import io.queen.db.DbErrors;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.pgclient.PgException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Writes JSON responses with the headers every Queen client expects, and maps failures. */
+final class Responses {
+    private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
+
+    private Responses() {
+    }
+
+    static void json(RoutingContext ctx, int status, String body) {
+        HttpServerResponse response = ctx.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        cors(response);
+        response.setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
+    }
+
+    static void noContent(RoutingContext ctx) {
+        HttpServerResponse response = ctx.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        cors(response);
+        response.setStatusCode(204).end();
+    }
+
+    static void error(RoutingContext ctx, int status, String message) {
+        json(ctx, status, new JsonOut().beginObject().field("error", message).endObject().toString());
+    }
+
+    static void cors(HttpServerResponse response) {
+        response.putHeader("Access-Control-Allow-Origin", "*")
+                .putHeader("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS")
+                .putHeader("Access-Control-Allow-Headers", "Content-Type, Authorization")
+                .putHeader("Access-Control-Max-Age", "86400");
+    }
+
+    /** The single place where an exception becomes a status code and a JSON body. */
+    static void failure(RoutingContext ctx, Throwable error) {
+        if (error instanceof ApiError) {
+            ApiError api = (ApiError) error;
+            error(ctx, api.status, api.getMessage());
+            return;
+        }
+        if (DbErrors.isUnavailable(error)) {
+            LOG.warn("Database unavailable while serving {} {}: {}", ctx.request().method(), ctx.request().path(),
+                    error.toString());
+            error(ctx, 503, "Database unavailable: " + error.getMessage());
+            return;
+        }
+        if (DbErrors.isInvalidInput(error)) {
+            error(ctx, 400, "Invalid input: " + ((PgException) error).getErrorMessage());
+            return;
+        }
+        LOG.error("Request {} {} failed", ctx.request().method(), ctx.request().path(), error);
+        error(ctx, 500, error.getMessage() == null ? error.toString() : error.getMessage());
+    }
+
+}

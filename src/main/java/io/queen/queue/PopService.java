@@ -1,0 +1,52 @@
+package io.queen.queue;
+
+import io.queen.db.SqlFiles;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One pop attempt = one database call (lease, read and, with auto-ack, the ack). */
+public final class PopService {
+    private static final String SQL = SqlFiles.query("pop");
+
+    private final SqlClient db;
+
+    public PopService(SqlClient db) {
+        this.db = db;
+    }
+
+    public Future<PopOutcome> pop(PopQuery q) {
+        Tuple args = Tuple.tuple()
+                .addString(q.queue())
+                .addString(q.partition())
+                .addString(q.consumerGroup())
+                .addInteger(q.batch())
+                .addUUID(q.leaseId())
+                .addInteger(q.maxPartitions())
+                .addBoolean(q.autoAck())
+                .addString(q.subscription())
+                .addOffsetDateTime(q.subscribeFrom());
+        return db.preparedQuery(SQL).execute(args).map(rows -> {
+            List<PoppedMessage> messages = new ArrayList<>(rows.size());
+            String reason = null;
+            for (Row row : rows) {
+                if (row.getUUID(3) == null) {
+                    reason = row.getString(0);
+                    continue;
+                }
+                OffsetDateTime created = row.getOffsetDateTime(8);
+                messages.add(new PoppedMessage(row.getUUID(1), row.getString(2), row.getUUID(3), row.getString(4),
+                        row.getUUID(5), row.getString(6), row.getString(7), created));
+            }
+            if (messages.isEmpty() && reason == null) {
+                reason = q.partition() == null ? "no_available_partition" : "empty";
+            }
+            return new PopOutcome(reason, messages);
+        });
+    }
+}

@@ -1,0 +1,159 @@
+-- Push: one call inserts a whole batch (any number of HTTP requests fused together).
+--
+-- Ordering: a message's position is (created_at, id). created_at is taken with
+-- clock_timestamp() AFTER the target partitions are locked, so within a partition the
+-- positions grow in commit order. Without that lock, two concurrent pushes could commit in
+-- the opposite order of their timestamps and a consumer whose cursor had already passed the
+-- later one would silently skip the earlier one.
+CREATE OR REPLACE FUNCTION queen.push_batch_v1(
+    p_queue     text[],
+    p_partition text[],
+    p_txn       text[],
+    p_id        uuid[],
+    p_payload   text[],
+    p_trace     uuid[],
+    p_producer  text[])
+RETURNS TABLE (idx integer, status text, message_id uuid, partition_id uuid,
+               trace_id uuid, transaction_id text, queue_name text)
+LANGUAGE plpgsql AS $fn$
+#variable_conflict use_column
+DECLARE
+    v_ts timestamptz;
+BEGIN
+    -- 1. queues named for the first time are created with name-derived namespace/task
+    INSERT INTO queen.queues (name, namespace, task)
+    SELECT n.q, split_part(n.q, '.', 1),
+           CASE WHEN strpos(n.q, '.') > 0 THEN split_part(n.q, '.', 2) ELSE '' END
+      FROM (SELECT DISTINCT u.q FROM unnest(p_queue) AS u(q)) n
+     WHERE NOT EXISTS (SELECT 1 FROM queen.queues q WHERE q.name = n.q)
+     ORDER BY n.q
+    ON CONFLICT (name) DO NOTHING;
+
+    -- 2. partitions likewise
+    INSERT INTO queen.partitions (queue_id, name)
+    SELECT q.id, n.p
+      FROM (SELECT DISTINCT u.q, u.p FROM unnest(p_queue, p_partition) AS u(q, p)) n
+      JOIN queen.queues q ON q.name = n.q
+     WHERE NOT EXISTS (SELECT 1 FROM queen.partitions x WHERE x.queue_id = q.id AND x.name = n.p)
+     ORDER BY q.id, n.p
+    ON CONFLICT (queue_id, name) DO NOTHING;
+
+    -- 3. serialise pushes per partition (see header); id order avoids deadlocks
+    PERFORM 1
+       FROM queen.partitions pt
+       JOIN queen.queues q ON q.id = pt.queue_id
+       JOIN (SELECT DISTINCT u.q, u.p FROM unnest(p_queue, p_partition) AS u(q, p)) n
+         ON n.q = q.name AND n.p = pt.name
+      ORDER BY pt.id
+        FOR NO KEY UPDATE OF pt;
+
+    v_ts := clock_timestamp();
+
+    -- 4. insert first occurrences, skip stored duplicates, move partition_lookup forward
+    WITH input AS (
+        SELECT (u.ord - 1)::integer AS i, u.q, u.p, u.t, u.id, u.payload, u.trace, u.producer
+          FROM unnest(p_queue, p_partition, p_txn, p_id, p_payload, p_trace, p_producer)
+               WITH ORDINALITY AS u(q, p, t, id, payload, trace, producer, ord)
+    ), resolved AS (
+        SELECT input.*, pt.id AS pid,
+               row_number() OVER (PARTITION BY pt.id, input.t ORDER BY input.i) AS occurrence
+          FROM input
+          JOIN queen.queues q ON q.name = input.q
+          JOIN queen.partitions pt ON pt.queue_id = q.id AND pt.name = input.p
+    ), inserted AS (
+        INSERT INTO queen.messages (id, transaction_id, partition_id, payload, trace_id,
+                                    created_at, producer_sub)
+        SELECT r.id, r.t, r.pid, r.payload::jsonb, r.trace, v_ts, nullif(r.producer, '')
+          FROM resolved r
+         WHERE r.occurrence = 1
+         ORDER BY r.i
+        ON CONFLICT (partition_id, transaction_id) DO NOTHING
+        RETURNING id, partition_id
+    ), newest AS (
+        SELECT DISTINCT ON (ins.partition_id) ins.partition_id, ins.id, r.q
+          FROM inserted ins JOIN resolved r ON r.id = ins.id
+         ORDER BY ins.partition_id, ins.id DESC
+    )
+    INSERT INTO queen.partition_lookup AS pl
+           (queue_name, partition_id, last_message_id, last_message_created_at, updated_at)
+    SELECT n.q, n.partition_id, n.id, v_ts, now() FROM newest n
+     ORDER BY n.partition_id
+    ON CONFLICT (queue_name, partition_id) DO UPDATE
+       SET last_message_id = CASE
+               WHEN (EXCLUDED.last_message_created_at, EXCLUDED.last_message_id)
+                    > (pl.last_message_created_at, pl.last_message_id)
+               THEN EXCLUDED.last_message_id ELSE pl.last_message_id END,
+           last_message_created_at = GREATEST(pl.last_message_created_at,
+                                              EXCLUDED.last_message_created_at),
+           updated_at = now();
+
+    -- 5. one result per input item; a fresh snapshot sees any concurrently committed winner
+    RETURN QUERY
+    WITH input AS (
+        SELECT (u.ord - 1)::integer AS i, u.q, u.p, u.t, u.id, u.trace
+          FROM unnest(p_queue, p_partition, p_txn, p_id, p_trace)
+               WITH ORDINALITY AS u(q, p, t, id, trace, ord)
+    )
+    SELECT input.i,
+           CASE WHEN m.id = input.id THEN 'queued' ELSE 'duplicate' END,
+           m.id, pt.id, input.trace, input.t, input.q
+      FROM input
+      JOIN queen.queues q ON q.name = input.q
+      JOIN queen.partitions pt ON pt.queue_id = q.id AND pt.name = input.p
+      LEFT JOIN queen.messages m ON m.partition_id = pt.id AND m.transaction_id = input.t
+     ORDER BY input.i;
+END;
+$fn$;
+
+-- A UUIDv7 made in SQL for callers that push without an id: the p_seq-th id of one call
+-- sorts after the ones before it, which keeps FIFO inside the call.
+CREATE OR REPLACE FUNCTION queen.uuid_v7(p_seq bigint)
+RETURNS uuid
+LANGUAGE sql VOLATILE AS $fn$
+    SELECT (lpad(to_hex(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint + (p_seq >> 12)), 12, '0')
+            || '7' || lpad(to_hex(p_seq & 4095), 3, '0')
+            || substr(replace(gen_random_uuid()::text, '-', ''), 17, 16))::uuid
+$fn$;
+
+-- The reference's JSON entry point, kept for its tooling (spec 2.3). Same semantics as
+-- push_batch_v1; ids and transaction ids the caller leaves out are generated here.
+CREATE OR REPLACE FUNCTION queen.push_messages_v3(p_items jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql AS $fn$
+#variable_conflict use_column
+DECLARE
+    v_result jsonb;
+BEGIN
+    WITH items AS (
+        SELECT e.value AS item, e.ord
+          FROM jsonb_array_elements(coalesce(p_items, '[]'::jsonb)) WITH ORDINALITY AS e(value, ord)
+    ), prepared AS (
+        SELECT coalesce(item->>'queue', '') AS q,
+               coalesce(nullif(item->>'partition', ''), 'Default') AS p,
+               coalesce(nullif(item->>'transactionId', ''), gen_random_uuid()::text) AS t,
+               coalesce(nullif(item->>'messageId', '')::uuid, queen.uuid_v7(ord)) AS id,
+               coalesce(item->'payload', '{}'::jsonb)::text AS payload,
+               nullif(item->>'traceId', '')::uuid AS trace,
+               item->>'producerSub' AS producer,
+               ord
+          FROM items
+    ), pushed AS (
+        SELECT r.*
+          FROM (SELECT array_agg(q ORDER BY ord) q, array_agg(p ORDER BY ord) p,
+                       array_agg(t ORDER BY ord) t, array_agg(id ORDER BY ord) id,
+                       array_agg(payload ORDER BY ord) payload, array_agg(trace ORDER BY ord) trace,
+                       array_agg(producer ORDER BY ord) producer
+                  FROM prepared) a,
+               LATERAL queen.push_batch_v1(a.q, a.p, a.t, a.id, a.payload, a.trace, a.producer) r
+         WHERE a.q IS NOT NULL
+    )
+    SELECT coalesce(jsonb_agg(jsonb_build_object(
+               'index', pushed.idx, 'status', pushed.status, 'message_id', pushed.message_id,
+               'partition_id', pushed.partition_id, 'transaction_id', pushed.transaction_id,
+               'trace_id', pushed.trace_id, 'queueName', pushed.queue_name) ORDER BY pushed.idx),
+           '[]'::jsonb)
+      INTO v_result
+      FROM pushed;
+    RETURN v_result;
+END;
+$fn$;

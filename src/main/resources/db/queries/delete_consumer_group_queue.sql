@@ -1,0 +1,15 @@
+WITH cursors AS (
+    DELETE FROM queen.partition_consumers pc
+     USING queen.partitions pt, queen.queues q
+     WHERE pc.partition_id = pt.id AND pt.queue_id = q.id
+       AND pc.consumer_group = $1 AND q.name = $2
+    RETURNING 1
+), subscriptions AS (
+    DELETE FROM queen.consumer_groups_metadata
+     WHERE consumer_group = $1 AND queue_name = $2 AND $3
+    RETURNING 1
+), watermarks AS (
+    DELETE FROM queen.consumer_watermarks WHERE consumer_group = $1 AND queue_name = $2
+)
+SELECT (SELECT count(*) FROM cursors) AS deleted_partitions,
+       (SELECT count(*) FROM subscriptions) > 0 AS metadata_deleted
