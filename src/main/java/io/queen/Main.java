@@ -12,6 +12,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // Vert.x and the PostgreSQL client log through SLF4J like the rest of the server
+        System.setProperty("vertx.logger-delegate-factory-class-name",
+                "io.vertx.core.logging.SLF4JLogDelegateFactory");
         QueenConfig config;
         try {
             config = QueenConfig.fromEnvironment();
