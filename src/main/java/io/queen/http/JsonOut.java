@@ -73,7 +73,14 @@ public final class JsonOut {
         return this;
     }
 
+    /** Numbers and booleans keep their JSON type; anything else is written as its string. */
     public JsonOut value(Object value) {
+        if (value instanceof Number || value instanceof Boolean) {
+            comma();
+            out.append(value);
+            needComma = true;
+            return this;
+        }
         return value(value == null ? null : value.toString());
     }
 
