@@ -16,6 +16,23 @@ CREATE TYPE queen.ack_item AS (
     reason      text
 );
 
+-- Ends the leases of (partition, group) rows whose delivered batch is now fully
+-- acknowledged (acked_count reached batch_size), and returns their partitions. With
+-- p_unbatched also rows that had no batch at all (batch_size 0).
+CREATE OR REPLACE FUNCTION queen.release_acked_leases_v1(p_pids uuid[], p_group text, p_unbatched boolean)
+RETURNS uuid[]
+LANGUAGE sql AS $fn$
+    WITH released AS (
+        UPDATE queen.partition_consumers pc
+           SET lease_expires_at = NULL, lease_acquired_at = NULL, worker_id = NULL,
+               batch_size = 0, acked_count = 0, batch_retry_count = 0
+         WHERE pc.partition_id = ANY (p_pids) AND pc.consumer_group = p_group
+           AND pc.acked_count >= pc.batch_size AND (pc.batch_size > 0 OR p_unbatched)
+        RETURNING pc.partition_id
+    )
+    SELECT coalesce(array_agg(released.partition_id), '{}') FROM released
+$fn$;
+
 -- Acks any number of messages for one consumer group. Successful acks are applied per
 -- partition in one statement; failed/dlq/retry acks (the rare path) one by one.
 -- Deliberate differences from the reference: the cursor never moves backwards, an ack for a
@@ -34,6 +51,7 @@ LANGUAGE plpgsql AS $fn$
 DECLARE
     v_items    queen.ack_item[];
     v_released uuid[];
+    v_touched  uuid[];
     v_pc       record;
     v_now_released boolean;
     r          queen.ack_item;
@@ -92,31 +110,13 @@ BEGIN
                      > (pc.last_consumed_created_at, pc.last_consumed_id)
                 THEN EXCLUDED.last_consumed_id ELSE pc.last_consumed_id END,
             last_consumed_at = now(),
+            -- EXCLUDED.total_messages_consumed is the number acknowledged now
             total_messages_consumed = pc.total_messages_consumed + EXCLUDED.total_messages_consumed,
-            -- EXCLUDED.total_messages_consumed is the number acked now: the whole delivered
-            -- batch acknowledged releases the lease
-            lease_expires_at = CASE WHEN pc.batch_size > 0
-                 AND pc.acked_count + EXCLUDED.total_messages_consumed >= pc.batch_size
-                 THEN NULL ELSE pc.lease_expires_at END,
-            lease_acquired_at = CASE WHEN pc.batch_size > 0
-                 AND pc.acked_count + EXCLUDED.total_messages_consumed >= pc.batch_size
-                 THEN NULL ELSE pc.lease_acquired_at END,
-            worker_id = CASE WHEN pc.batch_size > 0
-                 AND pc.acked_count + EXCLUDED.total_messages_consumed >= pc.batch_size
-                 THEN NULL ELSE pc.worker_id END,
-            batch_retry_count = CASE WHEN pc.batch_size > 0
-                 AND pc.acked_count + EXCLUDED.total_messages_consumed >= pc.batch_size
-                 THEN 0 ELSE pc.batch_retry_count END,
-            acked_count = CASE WHEN pc.batch_size > 0
-                 AND pc.acked_count + EXCLUDED.total_messages_consumed >= pc.batch_size
-                 THEN 0 ELSE pc.acked_count + EXCLUDED.total_messages_consumed END,
-            batch_size = CASE WHEN pc.batch_size > 0
-                 AND pc.acked_count + EXCLUDED.total_messages_consumed >= pc.batch_size
-                 THEN 0 ELSE pc.batch_size END
-        RETURNING pc.partition_id, pc.worker_id IS NULL AS released
+            acked_count = pc.acked_count + EXCLUDED.total_messages_consumed
+        RETURNING pc.partition_id
     )
-    SELECT coalesce(array_agg(upd.partition_id) FILTER (WHERE upd.released), '{}')
-      INTO v_released FROM upd;
+    SELECT coalesce(array_agg(upd.partition_id), '{}') INTO v_touched FROM upd;
+    v_released := queen.release_acked_leases_v1(v_touched, p_group, false);
 
     RETURN QUERY
     SELECT it.i - 1, it.txn, it.ok, it.reason, it.qname, it.pname,
@@ -160,17 +160,8 @@ BEGIN
                     THEN r.mid ELSE pc.last_consumed_id END,
                 last_consumed_at = now(),
                 batch_retry_count = 0,
-                lease_expires_at = CASE WHEN pc.batch_size > 0 AND pc.acked_count + 1 >= pc.batch_size
-                    THEN NULL ELSE pc.lease_expires_at END,
-                lease_acquired_at = CASE WHEN pc.batch_size > 0 AND pc.acked_count + 1 >= pc.batch_size
-                    THEN NULL ELSE pc.lease_acquired_at END,
-                worker_id = CASE WHEN pc.batch_size > 0 AND pc.acked_count + 1 >= pc.batch_size
-                    THEN NULL ELSE pc.worker_id END,
-                acked_count = CASE WHEN pc.batch_size > 0 AND pc.acked_count + 1 >= pc.batch_size
-                    THEN 0 ELSE pc.acked_count + 1 END,
-                batch_size = CASE WHEN pc.batch_size > 0 AND pc.acked_count + 1 >= pc.batch_size
-                    THEN 0 ELSE pc.batch_size END
-            RETURNING pc.worker_id IS NULL INTO v_now_released;
+                acked_count = pc.acked_count + 1;
+            v_now_released := cardinality(queen.release_acked_leases_v1(ARRAY[r.pid], p_group, false)) > 0;
             idx := r.i - 1; transaction_id := r.txn; success := true; error := NULL;
             queue_name := r.qname; partition_name := r.pname; lease_released := v_now_released; dlq := true;
             RETURN NEXT;
@@ -233,16 +224,16 @@ BEGIN
             THEN v_mid ELSE pc.last_consumed_id END,
         last_consumed_at = now(),
         total_messages_consumed = pc.total_messages_consumed + 1,
-        lease_expires_at = CASE WHEN v_dlq OR pc.acked_count + 1 >= greatest(pc.batch_size, 1)
-            THEN NULL ELSE pc.lease_expires_at END,
-        lease_acquired_at = CASE WHEN v_dlq OR pc.acked_count + 1 >= greatest(pc.batch_size, 1)
-            THEN NULL ELSE pc.lease_acquired_at END,
-        worker_id = CASE WHEN v_dlq OR pc.acked_count + 1 >= greatest(pc.batch_size, 1)
-            THEN NULL ELSE pc.worker_id END,
-        acked_count = CASE WHEN v_dlq OR pc.acked_count + 1 >= greatest(pc.batch_size, 1)
-            THEN 0 ELSE pc.acked_count + 1 END,
-        batch_size = CASE WHEN v_dlq OR pc.acked_count + 1 >= greatest(pc.batch_size, 1)
-            THEN 0 ELSE pc.batch_size END;
+        acked_count = pc.acked_count + 1;
+    IF v_dlq THEN
+        -- a dead-lettered message ends the lease whatever was delivered with it
+        UPDATE queen.partition_consumers
+           SET lease_expires_at = NULL, lease_acquired_at = NULL, worker_id = NULL,
+               batch_size = 0, acked_count = 0
+         WHERE partition_id = p_pid AND consumer_group = p_group;
+    ELSE
+        PERFORM queen.release_acked_leases_v1(ARRAY[p_pid], p_group, true);
+    END IF;
     RETURN v_dlq;
 END;
 $fn$;
