@@ -15,7 +15,11 @@ CREATE OR REPLACE FUNCTION queen.push_batch_v1(
     p_producer  text[])
 RETURNS TABLE (idx integer, status text, message_id uuid, partition_id uuid,
                trace_id uuid, transaction_id text, queue_name text)
-LANGUAGE plpgsql AS $fn$
+LANGUAGE plpgsql
+-- Plans cached after a few calls assume small arrays; with a large batch such a plan
+-- turns the joins quadratic. Planning each call against the actual arrays is cheap.
+SET plan_cache_mode = force_custom_plan
+AS $fn$
 #variable_conflict use_column
 DECLARE
     v_ts timestamptz;
@@ -70,13 +74,16 @@ BEGIN
         ON CONFLICT (partition_id, transaction_id) DO NOTHING
         RETURNING id, partition_id
     ), newest AS (
-        SELECT DISTINCT ON (ins.partition_id) ins.partition_id, ins.id, r.q
-          FROM inserted ins JOIN resolved r ON r.id = ins.id
+        SELECT DISTINCT ON (ins.partition_id) ins.partition_id, ins.id
+          FROM inserted ins
          ORDER BY ins.partition_id, ins.id DESC
     )
     INSERT INTO queen.partition_lookup AS pl
            (queue_name, partition_id, last_message_id, last_message_created_at, updated_at)
-    SELECT n.q, n.partition_id, n.id, v_ts, now() FROM newest n
+    SELECT q.name, n.partition_id, n.id, v_ts, now()
+      FROM newest n
+      JOIN queen.partitions pt ON pt.id = n.partition_id
+      JOIN queen.queues q ON q.id = pt.queue_id
      ORDER BY n.partition_id
     ON CONFLICT (queue_name, partition_id) DO UPDATE
        SET last_message_id = CASE

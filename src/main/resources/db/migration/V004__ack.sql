@@ -46,7 +46,10 @@ CREATE OR REPLACE FUNCTION queen.ack_batch_v1(
     p_group  text)
 RETURNS TABLE (idx integer, transaction_id text, success boolean, error text, queue_name text,
                partition_name text, lease_released boolean, dlq boolean)
-LANGUAGE plpgsql AS $fn$
+LANGUAGE plpgsql
+-- planned per call against the actual arrays (see push_batch_v1)
+SET plan_cache_mode = force_custom_plan
+AS $fn$
 #variable_conflict use_column
 DECLARE
     v_items    queen.ack_item[];
