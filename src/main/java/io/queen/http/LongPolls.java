@@ -47,8 +47,4 @@ final class LongPolls {
             pop.finishEmpty();
         }
     }
-
-    int size() {
-        return byQueue.values().stream().mapToInt(Set::size).sum();
-    }
 }

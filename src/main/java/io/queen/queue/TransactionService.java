@@ -5,7 +5,6 @@ import io.queen.db.SqlFiles;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
@@ -48,14 +47,10 @@ public final class TransactionService {
                             wakeUps.announce(pushedQueues);
                             return new Outcome(id, null, results);
                         })
-                        .recover(error -> rollback(tx, error).compose(v -> DbErrors.isUnavailable(error)
+                        .recover(error -> tx.rollback().otherwiseEmpty().compose(v -> DbErrors.isUnavailable(error)
                                 ? Future.<Outcome>failedFuture(error)
                                 : Future.succeededFuture(new Outcome(id, message(error), results)))))
                 .eventually(conn::close));
-    }
-
-    private static Future<Void> rollback(Transaction tx, Throwable cause) {
-        return tx.rollback().otherwiseEmpty().mapEmpty();
     }
 
     private static String message(Throwable error) {
