@@ -38,6 +38,10 @@ public final class QueenConfig {
     /** Parked long-polls re-check this often even without a wake-up (lease expiry, delays). */
     public final int pollRecheckMs;
     public final int shutdownGraceMs;
+    /** Request fusion: database calls per worker running at once before pushes queue up. */
+    public final int pushMaxInFlight;
+    /** Request fusion: items at most in one fused push call (a larger request goes alone). */
+    public final int pushMaxItemsPerCall;
 
     private QueenConfig(Env env) {
         host = env.string("HOST", "0.0.0.0");
@@ -81,6 +85,8 @@ public final class QueenConfig {
         defaultSubscriptionMode = env.string("DEFAULT_SUBSCRIPTION_MODE", "");
         pollRecheckMs = env.integer("POP_WAIT_MAX_INTERVAL_MS", 1000, 10, 60_000);
         shutdownGraceMs = env.integer("QUEEN_SHUTDOWN_GRACE_MS", 5000, 0, 600_000);
+        pushMaxInFlight = env.integer("QUEEN_PUSH_MAX_CONCURRENT", 2, 1, 1000);
+        pushMaxItemsPerCall = env.integer("QUEEN_PUSH_MAX_BATCH_SIZE", 10_000, 1, 1_000_000);
     }
 
     public static QueenConfig fromEnvironment() {

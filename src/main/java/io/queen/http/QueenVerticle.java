@@ -64,7 +64,7 @@ public final class QueenVerticle extends VerticleBase {
             ctx.response().setStatusCode(204).end();
         });
         router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes));
-        new MessageRoutes(config, vertx, new PushService(hotPool, wakeUps), new PopService(hotPool),
+        new MessageRoutes(config, vertx, new PushService(hotPool, wakeUps, config.pushMaxInFlight, config.pushMaxItemsPerCall), new PopService(hotPool),
                 new AckService(hotPool), new LeaseService(hotPool),
                 new TransactionService(backgroundPool, wakeUps), longPolls).mount(router);
         new AdminRoutes(workerId, backgroundPool, new QueueAdmin(backgroundPool),

@@ -33,6 +33,21 @@ public final class PushBatch {
         producers.add(producer);
     }
 
+    /** The items of several batches, in order (request fusion). */
+    static PushBatch concat(List<PushBatch> batches) {
+        PushBatch all = new PushBatch();
+        for (PushBatch b : batches) {
+            all.queues.addAll(b.queues);
+            all.partitions.addAll(b.partitions);
+            all.transactionIds.addAll(b.transactionIds);
+            all.messageIds.addAll(b.messageIds);
+            all.payloads.addAll(b.payloads);
+            all.traceIds.addAll(b.traceIds);
+            all.producers.addAll(b.producers);
+        }
+        return all;
+    }
+
     public int size() {
         return queues.size();
     }

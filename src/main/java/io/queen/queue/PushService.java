@@ -1,45 +1,125 @@
 package io.queen.queue;
 
+import io.queen.db.DbErrors;
 import io.queen.db.SqlFiles;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-/** Inserts a batch in one database call and tells parked consumers about it. */
+/**
+ * Pushes of one worker. Concurrent requests are fused: while {@code maxInFlight} database
+ * calls are running, new requests wait, and the next call takes all of them at once. A lone
+ * request therefore goes straight through, and under load the batches grow by themselves.
+ * Owned by one event loop, so it needs no locking.
+ */
 public final class PushService {
     private static final String SQL = SqlFiles.query("push");
 
+    private record Waiting(PushBatch batch, Promise<List<PushResult>> promise) {
+    }
+
     private final SqlClient db;
     private final WakeUps wakeUps;
+    private final int maxInFlight;
+    private final int maxItemsPerCall;
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    private int inFlight;
 
-    public PushService(SqlClient db, WakeUps wakeUps) {
+    public PushService(SqlClient db, WakeUps wakeUps, int maxInFlight, int maxItemsPerCall) {
         this.db = db;
         this.wakeUps = wakeUps;
+        this.maxInFlight = maxInFlight;
+        this.maxItemsPerCall = maxItemsPerCall;
     }
 
     public Future<List<PushResult>> push(PushBatch batch) {
         if (batch.isEmpty()) {
             return Future.succeededFuture(List.of());
         }
-        return execute(db, batch).onSuccess(results -> {
-            Set<String> queues = new LinkedHashSet<>();
-            for (PushResult r : results) {
-                if (r.queued()) {
-                    queues.add(r.queue());
+        Promise<List<PushResult>> promise = Promise.promise();
+        waiting.add(new Waiting(batch, promise));
+        dispatch();
+        return promise.future();
+    }
+
+    private void dispatch() {
+        while (inFlight < maxInFlight && !waiting.isEmpty()) {
+            List<Waiting> group = new ArrayList<>();
+            int items = 0;
+            do {
+                Waiting next = waiting.poll();
+                group.add(next);
+                items += next.batch().size();
+            } while (!waiting.isEmpty() && items + waiting.peek().batch().size() <= maxItemsPerCall);
+            inFlight++;
+            run(group).onComplete(ar -> {
+                inFlight--;
+                dispatch();
+            });
+        }
+    }
+
+    /** One database call for the whole group; each request gets back its own results. */
+    private Future<Void> run(List<Waiting> group) {
+        PushBatch combined = group.size() == 1 ? group.get(0).batch() : PushBatch.concat(group.stream()
+                .map(Waiting::batch).toList());
+        return execute(db, combined).transform(ar -> {
+            if (ar.succeeded()) {
+                announce(ar.result());
+                int offset = 0;
+                for (Waiting w : group) {
+                    int size = w.batch().size();
+                    w.promise().complete(reindex(ar.result().subList(offset, offset + size), offset));
+                    offset += size;
                 }
+                return Future.succeededFuture();
             }
-            wakeUps.announce(queues);
+            if (group.size() == 1 || DbErrors.isUnavailable(ar.cause())) {
+                group.forEach(w -> w.promise().fail(ar.cause()));
+                return Future.succeededFuture();
+            }
+            // one bad request must not fail the others it was fused with: retry each alone
+            List<Future<Void>> alone = new ArrayList<>();
+            for (Waiting w : group) {
+                alone.add(run(List.of(w)));
+            }
+            return Future.join(alone).mapEmpty();
         });
     }
 
-    /** Runs the push on any client: a pool, or a connection inside a transaction. */
+    private void announce(List<PushResult> results) {
+        Set<String> queues = new LinkedHashSet<>();
+        for (PushResult r : results) {
+            if (r.queued()) {
+                queues.add(r.queue());
+            }
+        }
+        wakeUps.announce(queues);
+    }
+
+    /** Results carry indices within the fused call; a client sees its own, from 0. */
+    private static List<PushResult> reindex(List<PushResult> results, int offset) {
+        if (offset == 0) {
+            return results;
+        }
+        List<PushResult> own = new ArrayList<>(results.size());
+        for (PushResult r : results) {
+            own.add(new PushResult(r.index() - offset, r.status(), r.messageId(), r.partitionId(), r.traceId(),
+                    r.transactionId(), r.queue()));
+        }
+        return own;
+    }
+
+    /** Runs a push on any client: a pool, or a connection inside a transaction. */
     static Future<List<PushResult>> execute(SqlClient client, PushBatch batch) {
         Tuple args = Tuple.of(
                 batch.queues.toArray(new String[0]),
