@@ -5,6 +5,21 @@
 -- positions grow in commit order. Without that lock, two concurrent pushes could commit in
 -- the opposite order of their timestamps and a consumer whose cursor had already passed the
 -- later one would silently skip the earlier one.
+
+-- Statements inside functions keep cached plans built for typical, small batches. Such a
+-- plan turns joins quadratic on a batch of thousands, so a large batch is planned for its
+-- actual size instead (for the rest of this transaction). Small batches, the common case,
+-- skip planning altogether.
+CREATE OR REPLACE FUNCTION queen.plan_for_batch_v1(p_items integer)
+RETURNS void
+LANGUAGE plpgsql AS $fn$
+BEGIN
+    IF p_items > 200 THEN
+        PERFORM set_config('plan_cache_mode', 'force_custom_plan', true);
+    END IF;
+END;
+$fn$;
+
 CREATE OR REPLACE FUNCTION queen.push_batch_v1(
     p_queue     text[],
     p_partition text[],
@@ -15,45 +30,55 @@ CREATE OR REPLACE FUNCTION queen.push_batch_v1(
     p_producer  text[])
 RETURNS TABLE (idx integer, status text, message_id uuid, partition_id uuid,
                trace_id uuid, transaction_id text, queue_name text)
-LANGUAGE plpgsql
--- Plans cached after a few calls assume small arrays; with a large batch such a plan
--- turns the joins quadratic. Planning each call against the actual arrays is cheap.
-SET plan_cache_mode = force_custom_plan
-AS $fn$
+LANGUAGE plpgsql AS $fn$
 #variable_conflict use_column
 DECLARE
-    v_ts timestamptz;
+    v_ts      timestamptz;
+    v_locked  integer;
 BEGIN
-    -- 1. queues named for the first time are created with name-derived namespace/task
-    INSERT INTO queen.queues (name, namespace, task)
-    SELECT n.q, split_part(n.q, '.', 1),
-           CASE WHEN strpos(n.q, '.') > 0 THEN split_part(n.q, '.', 2) ELSE '' END
-      FROM (SELECT DISTINCT u.q FROM unnest(p_queue) AS u(q)) n
-     WHERE NOT EXISTS (SELECT 1 FROM queen.queues q WHERE q.name = n.q)
-     ORDER BY n.q
-    ON CONFLICT (name) DO NOTHING;
+    PERFORM queen.plan_for_batch_v1(cardinality(p_queue));
 
-    -- 2. partitions likewise
-    INSERT INTO queen.partitions (queue_id, name)
-    SELECT q.id, n.p
-      FROM (SELECT DISTINCT u.q, u.p FROM unnest(p_queue, p_partition) AS u(q, p)) n
-      JOIN queen.queues q ON q.name = n.q
-     WHERE NOT EXISTS (SELECT 1 FROM queen.partitions x WHERE x.queue_id = q.id AND x.name = n.p)
-     ORDER BY q.id, n.p
-    ON CONFLICT (queue_id, name) DO NOTHING;
+    -- 1. serialise pushes per partition (see header); id order avoids deadlocks
+    SELECT count(*) INTO v_locked FROM (
+        SELECT pt.id
+          FROM queen.partitions pt
+          JOIN queen.queues q ON q.id = pt.queue_id
+          JOIN (SELECT DISTINCT u.q, u.p FROM unnest(p_queue, p_partition) AS u(q, p)) n
+            ON n.q = q.name AND n.p = pt.name
+         ORDER BY pt.id
+           FOR NO KEY UPDATE OF pt) locked;
 
-    -- 3. serialise pushes per partition (see header); id order avoids deadlocks
-    PERFORM 1
-       FROM queen.partitions pt
-       JOIN queen.queues q ON q.id = pt.queue_id
-       JOIN (SELECT DISTINCT u.q, u.p FROM unnest(p_queue, p_partition) AS u(q, p)) n
-         ON n.q = q.name AND n.p = pt.name
-      ORDER BY pt.id
-        FOR NO KEY UPDATE OF pt;
+    -- 2. first push to a queue or partition: create it (then lock it like the others)
+    IF v_locked < (SELECT count(*) FROM (SELECT DISTINCT u.q, u.p FROM unnest(p_queue, p_partition) AS u(q, p)) n) THEN
+        INSERT INTO queen.queues (name, namespace, task)
+        SELECT n.q, split_part(n.q, '.', 1),
+               CASE WHEN strpos(n.q, '.') > 0 THEN split_part(n.q, '.', 2) ELSE '' END
+          FROM (SELECT DISTINCT u.q FROM unnest(p_queue) AS u(q)) n
+         ORDER BY n.q
+        ON CONFLICT (name) DO NOTHING;
+
+        INSERT INTO queen.partitions (queue_id, name)
+        SELECT q.id, n.p
+          FROM (SELECT DISTINCT u.q, u.p FROM unnest(p_queue, p_partition) AS u(q, p)) n
+          JOIN queen.queues q ON q.name = n.q
+         ORDER BY q.id, n.p
+        ON CONFLICT (queue_id, name) DO NOTHING;
+
+        PERFORM 1
+           FROM queen.partitions pt
+           JOIN queen.queues q ON q.id = pt.queue_id
+           JOIN (SELECT DISTINCT u.q, u.p FROM unnest(p_queue, p_partition) AS u(q, p)) n
+             ON n.q = q.name AND n.p = pt.name
+          ORDER BY pt.id
+            FOR NO KEY UPDATE OF pt;
+    END IF;
 
     v_ts := clock_timestamp();
 
-    -- 4. insert first occurrences, skip stored duplicates, move partition_lookup forward
+    -- 3. insert first occurrences, skip stored duplicates, move partition_lookup forward and
+    --    answer every item. The partitions are locked, so this statement's snapshot already
+    --    holds every message that could conflict.
+    RETURN QUERY
     WITH input AS (
         SELECT (u.ord - 1)::integer AS i, u.q, u.p, u.t, u.id, u.payload, u.trace, u.producer
           FROM unnest(p_queue, p_partition, p_txn, p_id, p_payload, p_trace, p_producer)
@@ -72,43 +97,37 @@ BEGIN
          WHERE r.occurrence = 1
          ORDER BY r.i
         ON CONFLICT (partition_id, transaction_id) DO NOTHING
-        RETURNING id, partition_id
-    ), newest AS (
-        SELECT DISTINCT ON (ins.partition_id) ins.partition_id, ins.id
-          FROM inserted ins
-         ORDER BY ins.partition_id, ins.id DESC
+        RETURNING id, partition_id, transaction_id
+    ), lookup AS (
+        INSERT INTO queen.partition_lookup AS pl
+               (queue_name, partition_id, last_message_id, last_message_created_at, updated_at)
+        SELECT q.name, n.partition_id, n.id, v_ts, now()
+          FROM (SELECT DISTINCT ON (ins.partition_id) ins.partition_id, ins.id
+                  FROM inserted ins
+                 ORDER BY ins.partition_id, ins.id DESC) n
+          JOIN queen.partitions pt ON pt.id = n.partition_id
+          JOIN queen.queues q ON q.id = pt.queue_id
+         ORDER BY n.partition_id
+        ON CONFLICT (queue_name, partition_id) DO UPDATE
+           SET last_message_id = CASE
+                   WHEN (EXCLUDED.last_message_created_at, EXCLUDED.last_message_id)
+                        > (pl.last_message_created_at, pl.last_message_id)
+                   THEN EXCLUDED.last_message_id ELSE pl.last_message_id END,
+               last_message_created_at = GREATEST(pl.last_message_created_at,
+                                                  EXCLUDED.last_message_created_at),
+               updated_at = now()
     )
-    INSERT INTO queen.partition_lookup AS pl
-           (queue_name, partition_id, last_message_id, last_message_created_at, updated_at)
-    SELECT q.name, n.partition_id, n.id, v_ts, now()
-      FROM newest n
-      JOIN queen.partitions pt ON pt.id = n.partition_id
-      JOIN queen.queues q ON q.id = pt.queue_id
-     ORDER BY n.partition_id
-    ON CONFLICT (queue_name, partition_id) DO UPDATE
-       SET last_message_id = CASE
-               WHEN (EXCLUDED.last_message_created_at, EXCLUDED.last_message_id)
-                    > (pl.last_message_created_at, pl.last_message_id)
-               THEN EXCLUDED.last_message_id ELSE pl.last_message_id END,
-           last_message_created_at = GREATEST(pl.last_message_created_at,
-                                              EXCLUDED.last_message_created_at),
-           updated_at = now();
-
-    -- 5. one result per input item; a fresh snapshot sees any concurrently committed winner
-    RETURN QUERY
-    WITH input AS (
-        SELECT (u.ord - 1)::integer AS i, u.q, u.p, u.t, u.id, u.trace
-          FROM unnest(p_queue, p_partition, p_txn, p_id, p_trace)
-               WITH ORDINALITY AS u(q, p, t, id, trace, ord)
-    )
-    SELECT input.i,
-           CASE WHEN m.id = input.id THEN 'queued' ELSE 'duplicate' END,
-           m.id, pt.id, input.trace, input.t, input.q
-      FROM input
-      JOIN queen.queues q ON q.name = input.q
-      JOIN queen.partitions pt ON pt.queue_id = q.id AND pt.name = input.p
-      LEFT JOIN queen.messages m ON m.partition_id = pt.id AND m.transaction_id = input.t
-     ORDER BY input.i;
+    SELECT r.i,
+           CASE WHEN winner.id = r.id THEN 'queued' ELSE 'duplicate' END,
+           winner.id, r.pid, r.trace, r.t, r.q
+      FROM resolved r
+      LEFT JOIN inserted ins ON ins.partition_id = r.pid AND ins.transaction_id = r.t
+      -- only a duplicate of an earlier push needs a look at the stored messages
+      LEFT JOIN LATERAL (
+            SELECT m.id FROM queen.messages m
+             WHERE ins.id IS NULL AND m.partition_id = r.pid AND m.transaction_id = r.t) stored ON true
+      CROSS JOIN LATERAL (SELECT coalesce(ins.id, stored.id) AS id) winner
+     ORDER BY r.i;
 END;
 $fn$;
 

@@ -46,10 +46,7 @@ CREATE OR REPLACE FUNCTION queen.ack_batch_v1(
     p_group  text)
 RETURNS TABLE (idx integer, transaction_id text, success boolean, error text, queue_name text,
                partition_name text, lease_released boolean, dlq boolean)
-LANGUAGE plpgsql
--- planned per call against the actual arrays (see push_batch_v1)
-SET plan_cache_mode = force_custom_plan
-AS $fn$
+LANGUAGE plpgsql AS $fn$
 #variable_conflict use_column
 DECLARE
     v_items    queen.ack_item[];
@@ -59,6 +56,7 @@ DECLARE
     v_now_released boolean;
     r          queen.ack_item;
 BEGIN
+    PERFORM queen.plan_for_batch_v1(cardinality(p_txn));
     -- serialise with other acks and pops of the same (partition, group); id order avoids deadlocks
     PERFORM 1 FROM queen.partition_consumers pc
      WHERE pc.partition_id IN (SELECT DISTINCT u FROM unnest(p_pid) u) AND pc.consumer_group = p_group
