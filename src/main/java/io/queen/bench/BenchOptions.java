@@ -1,0 +1,142 @@
+package io.queen.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Command-line options of {@link Bench}. */
+final class BenchOptions {
+    /** Every scenario, in run order: the raw-insert baseline first, so the ratios can use it. */
+    static final List<String> ALL_SCENARIOS = List.of(
+            "raw-insert",
+            "push-b1-p1", "push-b10-p1", "push-b100-p1",
+            "push-b1-p100", "push-b10-p100", "push-b100-p100",
+            "pop-autoack", "pop-ack", "push-pop", "fanout-5");
+
+    String url = "http://127.0.0.1:6632";
+    int connections = 50;
+    int durationSeconds = 10;
+    List<String> scenarios = ALL_SCENARIOS;
+    String pgHost;
+    int pgPort = 5432;
+    String pgUser = "postgres";
+    String pgPassword = "postgres";
+    String pgDb = "postgres";
+    String dataDir = "./queen-data";
+    Integer serverPid;
+
+    String host;
+    int port;
+
+    static final String USAGE = String.join("\n",
+            "Usage: java -cp queen-server.jar io.queen.bench.Bench [options]",
+            "Drives a running Queen server and prints throughput, latency, server CPU/RSS and exactness checks.",
+            "",
+            "  --url URL            server address (default http://127.0.0.1:6632)",
+            "  --connections N      concurrent request loops / HTTP connections (default 50)",
+            "  --duration SECONDS   timed length of each scenario (default 10)",
+            "  --scenarios LIST     comma list (default all): " + String.join(",", ALL_SCENARIOS),
+            "  --pg-host HOST       PostgreSQL used by the server (for checks and raw-insert)",
+            "  --pg-port PORT       (default 5432)",
+            "  --pg-user USER       (default postgres)",
+            "  --pg-password PW     (default postgres)",
+            "  --pg-db DB           (default postgres)",
+            "  --data-dir DIR       without --pg-host: the server's embedded PostgreSQL lives in DIR/pg;",
+            "                       its port is read from DIR/pg/postmaster.pid (default ./queen-data)",
+            "  --server-pid PID     process to measure (default: the one listening on the URL's port)",
+            "  --help               this text");
+
+    /** Returns null when --help was asked for. */
+    static BenchOptions parse(String[] args) {
+        BenchOptions o = new BenchOptions();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--help") || a.equals("-h")) {
+                return null;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("missing value after " + a);
+            }
+            String v = args[++i];
+            switch (a) {
+                case "--url" -> o.url = v;
+                case "--connections" -> o.connections = positive(a, v);
+                case "--duration" -> o.durationSeconds = positive(a, v);
+                case "--scenarios" -> o.scenarios = scenarioList(v);
+                case "--pg-host" -> o.pgHost = v;
+                case "--pg-port" -> o.pgPort = positive(a, v);
+                case "--pg-user" -> o.pgUser = v;
+                case "--pg-password" -> o.pgPassword = v;
+                case "--pg-db" -> o.pgDb = v;
+                case "--data-dir" -> o.dataDir = v;
+                case "--server-pid" -> o.serverPid = positive(a, v);
+                default -> throw new IllegalArgumentException("unknown option " + a);
+            }
+        }
+        URI uri = URI.create(o.url);
+        o.host = uri.getHost();
+        o.port = uri.getPort() > 0 ? uri.getPort() : 80;
+        if (o.host == null) {
+            throw new IllegalArgumentException("--url needs a host: " + o.url);
+        }
+        return o;
+    }
+
+    /** Without --pg-host the database is the server's embedded one; postmaster.pid line 4 is its port. */
+    void resolveDatabase() throws IOException {
+        if (pgHost != null) {
+            return;
+        }
+        Path pid = Path.of(dataDir, "pg", "postmaster.pid");
+        List<String> lines = Files.readAllLines(pid);
+        if (lines.size() < 4) {
+            throw new IOException(pid + " has no port line");
+        }
+        pgHost = "localhost";
+        pgPort = Integer.parseInt(lines.get(3).trim());
+        pgUser = "postgres";
+    }
+
+    private static int positive(String name, String v) {
+        try {
+            int n = Integer.parseInt(v);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " needs a positive integer, got " + v);
+    }
+
+    private static List<String> scenarioList(String v) {
+        List<String> out = new ArrayList<>();
+        for (String s : v.split(",")) {
+            s = s.trim();
+            if (s.isEmpty()) {
+                continue;
+            }
+            if (s.equals("all")) {
+                return ALL_SCENARIOS;
+            }
+            if (!ALL_SCENARIOS.contains(s)) {
+                throw new IllegalArgumentException("unknown scenario " + s + "; known: " + ALL_SCENARIOS);
+            }
+            out.add(s);
+        }
+        // keep the canonical order so raw-insert runs first whatever the user typed
+        out.sort((x, y) -> Integer.compare(ALL_SCENARIOS.indexOf(x), ALL_SCENARIOS.indexOf(y)));
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "url=" + url + " connections=" + connections + " duration=" + durationSeconds + "s"
+                + " db=" + pgUser + "@" + pgHost + ":" + pgPort + "/" + pgDb
+                + " scenarios=" + Arrays.toString(scenarios.toArray());
+    }
+}
