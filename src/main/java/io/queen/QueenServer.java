@@ -66,6 +66,9 @@ public final class QueenServer {
             }
             throw e;
         }
+        // unpacking the embedded PostgreSQL and class loading leave garbage behind: collect it
+        // now so that a small heap can give the memory back before traffic arrives
+        System.gc();
         LOG.info("Queen listening on {}:{} with {} worker(s); database connections: {} hot-path + {} background "
                         + "(at most {} in total)", config.host, config.port, config.workers,
                 config.totalHotConnections(), config.totalBackgroundConnections(),

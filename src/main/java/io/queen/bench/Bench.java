@@ -64,8 +64,12 @@ public final class Bench {
                 .with(new io.vertx.sqlclient.PoolOptions().setMaxSize(Math.min(options.connections, 50)))
                 .connectingTo(connect).using(vertx).build();
 
-        Scenarios scenarios = new Scenarios(vertx, new Http(client, options.host, options.port),
-                new DbCheck(checkPool), new RawInsert(rawPool), stats, options);
+        Http http = new Http(client, options.host, options.port);
+        if (options.warmupSeconds > 0) {
+            warmUp(vertx, http, new DbCheck(checkPool), new RawInsert(rawPool), stats, options);
+        }
+        Scenarios scenarios = new Scenarios(vertx, http, new DbCheck(checkPool), new RawInsert(rawPool), stats,
+                options);
         Map<String, Result> results = new LinkedHashMap<>();
         int exitCode = 0;
         try {
@@ -89,6 +93,23 @@ public final class Bench {
             vertx.close();
         }
         System.exit(exitCode);
+    }
+
+    /** Untimed load through the server's and the database's hot paths before measuring. */
+    private static void warmUp(Vertx vertx, Http http, DbCheck check, RawInsert raw, ProcessStats stats,
+                               BenchOptions options) {
+        int timed = options.durationSeconds;
+        options.durationSeconds = options.warmupSeconds;
+        try {
+            System.out.println();
+            System.out.println("=== warm-up (" + options.warmupSeconds + " s per step, not counted) ===");
+            Scenarios warm = new Scenarios(vertx, http, check, raw, stats, options);
+            for (String step : List.of("raw-insert", "push-b1-p100", "pop-ack")) {
+                warm.run(step);
+            }
+        } finally {
+            options.durationSeconds = timed;
+        }
     }
 
     private static void printSummary(Map<String, Result> results) {

@@ -20,6 +20,7 @@ final class BenchOptions {
     String url = "http://127.0.0.1:6632";
     int connections = 50;
     int durationSeconds = 10;
+    int warmupSeconds = 3;
     List<String> scenarios = ALL_SCENARIOS;
     String pgHost;
     int pgPort = 5432;
@@ -39,6 +40,8 @@ final class BenchOptions {
             "  --url URL            server address (default http://127.0.0.1:6632)",
             "  --connections N      concurrent request loops / HTTP connections (default 50)",
             "  --duration SECONDS   timed length of each scenario (default 10)",
+            "  --warmup SECONDS     untimed load before the first scenario, so JIT compilation and",
+            "                       cold caches do not count against it (default 3, 0 = none)",
             "  --scenarios LIST     comma list (default all): " + String.join(",", ALL_SCENARIOS),
             "  --pg-host HOST       PostgreSQL used by the server (for checks and raw-insert)",
             "  --pg-port PORT       (default 5432)",
@@ -66,6 +69,7 @@ final class BenchOptions {
                 case "--url" -> o.url = v;
                 case "--connections" -> o.connections = positive(a, v);
                 case "--duration" -> o.durationSeconds = positive(a, v);
+                case "--warmup" -> o.warmupSeconds = nonNegative(a, v);
                 case "--scenarios" -> o.scenarios = scenarioList(v);
                 case "--pg-host" -> o.pgHost = v;
                 case "--pg-port" -> o.pgPort = positive(a, v);
@@ -99,6 +103,10 @@ final class BenchOptions {
         pgHost = "localhost";
         pgPort = Integer.parseInt(lines.get(3).trim());
         pgUser = "postgres";
+    }
+
+    private static int nonNegative(String name, String v) {
+        return v.equals("0") ? 0 : positive(name, v);
     }
 
     private static int positive(String name, String v) {

@@ -38,8 +38,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .setServerConfig("max_connections", "200")
                 .setServerConfig("shared_buffers", "128MB")
-                .setServerConfig("synchronous_commit", "on")
-                .setOverrideWorkingDirectory(dataDir.resolve("runtime").toFile());
+                .setServerConfig("synchronous_commit", "on");
         if (port > 0) {
             builder.setPort(port);
         }

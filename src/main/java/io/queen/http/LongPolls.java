@@ -28,11 +28,20 @@ final class LongPolls {
         }
     }
 
-    /** New messages in {@code queue}: every waiting pop on it tries again now. */
-    void wake(String queue) {
+    /**
+     * New messages in {@code partitions} partitions of {@code queue}: in each consumer group
+     * that many waiting pops (the longest waiting first) try again now. Waking more would
+     * only have them compete for the same partitions; the others keep their timers.
+     */
+    void wake(String queue, int partitions) {
         Set<PopRequest> set = byQueue.get(queue);
-        if (set != null) {
-            for (PopRequest pop : new ArrayList<>(set)) {
+        if (set == null) {
+            return;
+        }
+        Map<String, Integer> wokenPerGroup = new HashMap<>();
+        for (PopRequest pop : new ArrayList<>(set)) {
+            int woken = wokenPerGroup.merge(pop.query.consumerGroup(), 1, Integer::sum);
+            if (woken <= partitions) {
                 pop.wake();
             }
         }

@@ -56,7 +56,8 @@ public final class QueenVerticle extends VerticleBase {
 
         longPolls = new LongPolls();
         WakeUps wakeUps = new WakeUps(vertx.eventBus());
-        vertx.eventBus().<String>localConsumer(WakeUps.ADDRESS, msg -> longPolls.wake(msg.body()));
+        vertx.eventBus().<String>localConsumer(WakeUps.ADDRESS,
+                msg -> longPolls.wake(msg.body(), Integer.parseInt(msg.headers().get(WakeUps.PARTITIONS))));
 
         Router router = Router.router(vertx);
         router.route().method(HttpMethod.OPTIONS).handler(ctx -> {
@@ -64,7 +65,8 @@ public final class QueenVerticle extends VerticleBase {
             ctx.response().setStatusCode(204).end();
         });
         router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes));
-        new MessageRoutes(config, vertx, new PushService(hotPool, wakeUps, config.pushMaxInFlight, config.pushMaxItemsPerCall), new PopService(hotPool),
+        PushService pushes = new PushService(hotPool, wakeUps, config.pushMaxInFlight, config.pushMaxItemsPerCall);
+        new MessageRoutes(config, vertx, pushes, new PopService(hotPool),
                 new AckService(hotPool), new LeaseService(hotPool),
                 new TransactionService(backgroundPool, wakeUps), longPolls).mount(router);
         new AdminRoutes(workerId, backgroundPool, new QueueAdmin(backgroundPool),

@@ -10,7 +10,9 @@ import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -97,13 +99,20 @@ public final class PushService {
     }
 
     private void announce(List<PushResult> results) {
-        Set<String> queues = new LinkedHashSet<>();
+        wakeUps.announce(partitionsByQueue(results));
+    }
+
+    /** Queue → number of distinct partitions that received a message. */
+    static Map<String, Integer> partitionsByQueue(List<PushResult> results) {
+        Map<String, Set<UUID>> partitions = new HashMap<>();
         for (PushResult r : results) {
             if (r.queued()) {
-                queues.add(r.queue());
+                partitions.computeIfAbsent(r.queue(), q -> new HashSet<>()).add(r.partitionId());
             }
         }
-        wakeUps.announce(queues);
+        Map<String, Integer> counts = new HashMap<>();
+        partitions.forEach((queue, ids) -> counts.put(queue, ids.size()));
+        return counts;
     }
 
     /** Results carry indices within the fused call; a client sees its own, from 0. */

@@ -8,9 +8,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -39,12 +37,12 @@ public final class TransactionService {
     public Future<Outcome> execute(List<TransactionOp> ops) {
         UUID id = UUID.randomUUID();
         List<OpResult> results = new ArrayList<>();
-        Set<String> pushedQueues = new LinkedHashSet<>();
+        List<PushResult> pushed = new ArrayList<>();
         return pool.getConnection().compose(conn -> conn.begin()
-                .compose(tx -> run(conn, ops, 0, results, pushedQueues)
+                .compose(tx -> run(conn, ops, 0, results, pushed)
                         .compose(v -> tx.commit())
                         .map(v -> {
-                            wakeUps.announce(pushedQueues);
+                            wakeUps.announce(PushService.partitionsByQueue(pushed));
                             return new Outcome(id, null, results);
                         })
                         .recover(error -> tx.rollback().otherwiseEmpty().compose(v -> DbErrors.isUnavailable(error)
@@ -61,20 +59,20 @@ public final class TransactionService {
     }
 
     private Future<Void> run(SqlConnection conn, List<TransactionOp> ops, int index, List<OpResult> results,
-                             Set<String> pushedQueues) {
+                             List<PushResult> pushed) {
         if (index == ops.size()) {
             return Future.succeededFuture();
         }
         TransactionOp op = ops.get(index);
         Future<OpResult> step;
         if (op instanceof TransactionOp.Push push) {
-            step = PushService.execute(conn, push.batch()).compose(pushed -> {
-                PushResult r = pushed.get(0);
+            step = PushService.execute(conn, push.batch()).compose(outcome -> {
+                PushResult r = outcome.get(0);
                 if (!r.queued()) {
                     return Future.failedFuture("duplicate key value violates unique constraint "
                             + "\"messages_partition_transaction_unique\" (transactionId " + r.transactionId() + ")");
                 }
-                pushedQueues.add(r.queue());
+                pushed.add(r);
                 return Future.succeededFuture(new OpResult(index, "push", r.transactionId(), r.messageId(),
                         r.partitionId(), r.queue(), false));
             });
@@ -89,7 +87,7 @@ public final class TransactionService {
         }
         return step.compose(result -> {
             results.add(result);
-            return run(conn, ops, index + 1, results, pushedQueues);
+            return run(conn, ops, index + 1, results, pushed);
         });
     }
 }

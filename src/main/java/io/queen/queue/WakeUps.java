@@ -1,8 +1,9 @@
 package io.queen.queue;
 
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 
-import java.util.Collection;
+import java.util.Map;
 
 /**
  * Tells every worker of this process that queues received messages, so parked long-polls
@@ -11,6 +12,8 @@ import java.util.Collection;
  */
 public final class WakeUps {
     public static final String ADDRESS = "queen.messages-available";
+    /** Header: how many partitions got messages, i.e. how many consumers of a group can use them. */
+    public static final String PARTITIONS = "partitions";
 
     private final EventBus bus;
 
@@ -18,9 +21,9 @@ public final class WakeUps {
         this.bus = bus;
     }
 
-    public void announce(Collection<String> queues) {
-        for (String queue : queues) {
-            bus.publish(ADDRESS, queue);
-        }
+    /** @param partitionsByQueue queue name → number of its partitions that received messages */
+    public void announce(Map<String, Integer> partitionsByQueue) {
+        partitionsByQueue.forEach((queue, partitions) -> bus.publish(ADDRESS, queue,
+                new DeliveryOptions().addHeader(PARTITIONS, Integer.toString(partitions))));
     }
 }
