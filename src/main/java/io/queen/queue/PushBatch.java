@@ -26,7 +26,7 @@ public final class PushBatch {
         queues.add(queue);
         partitions.add(partition);
         transactionIds.add(transactionId == null || transactionId.isEmpty()
-                ? UUID.randomUUID().toString() : transactionId);
+                ? randomUuid().toString() : transactionId);
         messageIds.add(UuidV7.next());
         payloads.add(payloadJson);
         traceIds.add(traceId);
@@ -46,6 +46,17 @@ public final class PushBatch {
             all.producers.addAll(b.producers);
         }
         return all;
+    }
+
+    /**
+     * A version 4 UUID from a fast generator: it only has to be unique as an idempotency key,
+     * and SecureRandom per item would be the most expensive step of a large push.
+     */
+    private static UUID randomUuid() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(msb, lsb);
     }
 
     public int size() {
