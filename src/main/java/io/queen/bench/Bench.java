@@ -28,19 +28,23 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
+        System.exit(run(args));
+    }
+
+    /** Runs the benchmark; answers the process exit code (0: every exactness check passed). */
+    public static int run(String[] args) throws Exception {
         BenchOptions options;
         try {
             options = BenchOptions.parse(args);
             if (options == null) {
                 System.out.println(BenchOptions.USAGE);
-                return;
+                return 0;
             }
             options.resolveDatabase();
         } catch (Exception e) {
             System.err.println("bench: " + e.getMessage());
             System.err.println(BenchOptions.USAGE);
-            System.exit(2);
-            return;
+            return 2;
         }
 
         Integer pid = options.serverPid != null ? options.serverPid : ProcessStats.findListener(options.port);
@@ -90,9 +94,9 @@ public final class Bench {
             client.close();
             checkPool.close();
             rawPool.close();
-            vertx.close();
+            await(vertx.close());
         }
-        System.exit(exitCode);
+        return exitCode;
     }
 
     /** Untimed load through the server's and the database's hot paths before measuring. */
