@@ -84,20 +84,25 @@ BEGIN
           FROM unnest(p_queue, p_partition, p_txn, p_id, p_payload, p_trace, p_producer)
                WITH ORDINALITY AS u(q, p, t, id, payload, trace, producer, ord)
     ), resolved AS (
-        SELECT input.*, pt.id AS pid,
-               row_number() OVER (PARTITION BY pt.id, input.t ORDER BY input.i) AS occurrence
+        -- joins below are written as per-row index lookups and hashed IN lists: cached plans
+        -- expect few rows, and a plain join between two intermediate results would then be
+        -- compared row by row against each other
+        SELECT input.*, target.pid,
+               first_value(input.id) OVER (PARTITION BY target.pid, input.t ORDER BY input.i) AS first_id
           FROM input
-          JOIN queen.queues q ON q.name = input.q
-          JOIN queen.partitions pt ON pt.queue_id = q.id AND pt.name = input.p
+          CROSS JOIN LATERAL (
+                SELECT pt.id AS pid
+                  FROM queen.queues q JOIN queen.partitions pt ON pt.queue_id = q.id
+                 WHERE q.name = input.q AND pt.name = input.p) target
     ), inserted AS (
         INSERT INTO queen.messages (id, transaction_id, partition_id, payload, trace_id,
                                     created_at, producer_sub)
         SELECT r.id, r.t, r.pid, r.payload::jsonb, r.trace, v_ts, nullif(r.producer, '')
           FROM resolved r
-         WHERE r.occurrence = 1
+         WHERE r.id = r.first_id
          ORDER BY r.i
         ON CONFLICT (partition_id, transaction_id) DO NOTHING
-        RETURNING id, partition_id, transaction_id
+        RETURNING id, partition_id
     ), lookup AS (
         INSERT INTO queen.partition_lookup AS pl
                (queue_name, partition_id, last_message_id, last_message_created_at, updated_at)
@@ -116,18 +121,20 @@ BEGIN
                last_message_created_at = GREATEST(pl.last_message_created_at,
                                                   EXCLUDED.last_message_created_at),
                updated_at = now()
+    ), outcome AS (
+        SELECT r.*, r.first_id IN (SELECT ins.id FROM inserted ins) AS first_inserted
+          FROM resolved r
     )
-    SELECT r.i,
-           CASE WHEN winner.id = r.id THEN 'queued' ELSE 'duplicate' END,
-           winner.id, r.pid, r.trace, r.t, r.q
-      FROM resolved r
-      LEFT JOIN inserted ins ON ins.partition_id = r.pid AND ins.transaction_id = r.t
+    SELECT o.i,
+           CASE WHEN o.first_inserted AND o.id = o.first_id THEN 'queued' ELSE 'duplicate' END,
+           CASE WHEN o.first_inserted THEN o.first_id ELSE stored.id END,
+           o.pid, o.trace, o.t, o.q
+      FROM outcome o
       -- only a duplicate of an earlier push needs a look at the stored messages
       LEFT JOIN LATERAL (
             SELECT m.id FROM queen.messages m
-             WHERE ins.id IS NULL AND m.partition_id = r.pid AND m.transaction_id = r.t) stored ON true
-      CROSS JOIN LATERAL (SELECT coalesce(ins.id, stored.id) AS id) winner
-     ORDER BY r.i;
+             WHERE NOT o.first_inserted AND m.partition_id = o.pid AND m.transaction_id = o.t) stored ON true
+     ORDER BY o.i;
 END;
 $fn$;
 
