@@ -49,31 +49,6 @@ class ConcurrencyTest {
         return results;
     }
 
-    private static JsonArray ackBatch(Http client, JsonArray messages, String group) {
-        JsonArray acks = new JsonArray();
-        for (int i = 0; i < messages.size(); i++) {
-            JsonObject m = messages.getJsonObject(i);
-            acks.add(new JsonObject()
-                    .put("transactionId", m.getString("transactionId"))
-                    .put("partitionId", m.getString("partitionId"))
-                    .put("leaseId", m.getString("leaseId"))
-                    .put("status", "completed"));
-        }
-        JsonObject body = new JsonObject().put("acknowledgments", acks);
-        if (group != null) {
-            body.put("consumerGroup", group);
-        }
-        Http.Response r = client.post("/api/v1/ack/batch", body);
-        assertEquals(200, r.status(), r.body());
-        JsonArray results = r.array();
-        assertEquals(messages.size(), results.size());
-        for (int i = 0; i < results.size(); i++) {
-            JsonObject result = results.getJsonObject(i);
-            assertEquals(Boolean.TRUE, result.getBoolean("success"), result.encode());
-        }
-        return results;
-    }
-
     /** Runs the tasks on their own threads, released together, and returns their results. */
     private static <T> List<T> runTogether(List<Callable<T>> tasks) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
@@ -134,7 +109,7 @@ class ConcurrencyTest {
             JsonArray messages = popped.json().getJsonArray("messages");
             assertEquals(1, messages.size(), popped.body());
             assertEquals(ids.iterator().next(), messages.getJsonObject(0).getString("id"));
-            ackBatch(http, messages, null);
+            QueueClient.ackAll(http, messages, null);
         }
     }
 
@@ -171,7 +146,7 @@ class ConcurrencyTest {
         }
         // still leased: nobody else gets anything until the batch is acked
         assertEquals(204, http.get("/api/v1/pop/queue/" + q + "?batch=5").status());
-        ackBatch(http, messages, null);
+        QueueClient.ackAll(http, messages, null);
         Http.Response next = http.get("/api/v1/pop/queue/" + q + route + "?batch=5");
         assertEquals(200, next.status(), next.body());
         assertEquals(5, next.json().getJsonArray("messages").getJsonObject(0).getInteger("data"));
@@ -228,7 +203,7 @@ class ConcurrencyTest {
                                     .add(data.getInteger("seq"));
                         }
                     }
-                    ackBatch(http, messages, null);
+                    QueueClient.ackAll(http, messages, null);
                     consumed.addAndGet(messages.size());
                     mine += messages.size();
                 }
@@ -386,7 +361,7 @@ class ConcurrencyTest {
         }
 
         t0 = System.nanoTime();
-        JsonArray acks = ackBatch(http, messages, null);
+        JsonArray acks = QueueClient.ackAll(http, messages, null);
         long ackMs = (System.nanoTime() - t0) / 1_000_000L;
         for (int i = 0; i < n; i++) {
             assertEquals(i, acks.getJsonObject(i).getInteger("index"));

@@ -81,4 +81,29 @@ final class QueueClient {
         }
         return ids;
     }
+
+    /** Acknowledges every popped message as completed in one batch call and expects success. */
+    static JsonArray ackAll(Http http, JsonArray messages, String group) {
+        JsonArray acks = new JsonArray();
+        for (int i = 0; i < messages.size(); i++) {
+            JsonObject m = messages.getJsonObject(i);
+            acks.add(new JsonObject()
+                    .put("transactionId", m.getString("transactionId"))
+                    .put("partitionId", m.getString("partitionId"))
+                    .put("leaseId", m.getString("leaseId"))
+                    .put("status", "completed"));
+        }
+        JsonObject body = new JsonObject().put("acknowledgments", acks);
+        if (group != null) {
+            body.put("consumerGroup", group);
+        }
+        Http.Response r = http.post("/api/v1/ack/batch", body);
+        assertEquals(200, r.status(), r.body());
+        JsonArray results = r.array();
+        assertEquals(messages.size(), results.size(), r.body());
+        for (int i = 0; i < results.size(); i++) {
+            assertEquals(Boolean.TRUE, results.getJsonObject(i).getBoolean("success"), r.body());
+        }
+        return results;
+    }
 }

@@ -104,30 +104,6 @@ class SemanticsTest {
         return results;
     }
 
-    private JsonArray ackAll(JsonArray messages, String group) {
-        JsonArray acks = new JsonArray();
-        for (int i = 0; i < messages.size(); i++) {
-            JsonObject m = messages.getJsonObject(i);
-            acks.add(new JsonObject()
-                    .put("transactionId", m.getString("transactionId"))
-                    .put("partitionId", m.getString("partitionId"))
-                    .put("leaseId", m.getString("leaseId"))
-                    .put("status", "completed"));
-        }
-        JsonObject body = new JsonObject().put("acknowledgments", acks);
-        if (group != null) {
-            body.put("consumerGroup", group);
-        }
-        Http.Response r = http.post("/api/v1/ack/batch", body);
-        assertEquals(200, r.status(), r.body());
-        JsonArray results = r.array();
-        assertEquals(messages.size(), results.size(), r.body());
-        for (int i = 0; i < results.size(); i++) {
-            assertEquals(Boolean.TRUE, results.getJsonObject(i).getBoolean("success"), r.body());
-        }
-        return results;
-    }
-
     private static List<Object> payloads(JsonArray messages) {
         List<Object> out = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
@@ -363,7 +339,7 @@ class SemanticsTest {
         assertEmptyPop("/api/v1/pop/queue/" + q + "?batch=10");
 
         JsonArray rest = new JsonArray().add(messages.getJsonObject(1)).add(messages.getJsonObject(2));
-        JsonArray results = ackAll(rest, null);
+        JsonArray results = QueueClient.ackAll(http, rest, null);
         assertEquals(0, results.getJsonObject(0).getInteger("index"));
         assertEquals(1, results.getJsonObject(1).getInteger("index"));
         assertEquals(Boolean.TRUE, results.getJsonObject(1).getBoolean("leaseReleased"), results.encode());
@@ -496,7 +472,7 @@ class SemanticsTest {
         JsonObject stale = ack(firstMessages.getJsonObject(0), "completed", null).getJsonObject(0);
         assertEquals(Boolean.FALSE, stale.getBoolean("success"), stale.encode());
         assertEquals("Invalid or expired lease", stale.getString("error"));
-        ackAll(second.getJsonArray("messages"), null);
+        QueueClient.ackAll(http, second.getJsonArray("messages"), null);
         assertEmptyPop("/api/v1/pop/queue/" + q + "?batch=10");
     }
 
@@ -511,7 +487,7 @@ class SemanticsTest {
             assertEquals(group, popped.getString("consumerGroup"));
             assertEquals(group, popped.getJsonArray("messages").getJsonObject(0).getString("consumerGroup"));
             assertEquals(List.of(1, 2, 3), payloads(popped.getJsonArray("messages")));
-            ackAll(popped.getJsonArray("messages"), group);
+            QueueClient.ackAll(http, popped.getJsonArray("messages"), group);
             assertEmptyPop("/api/v1/pop/queue/" + q + "?batch=10&consumerGroup=" + group);
         }
         // queue mode is a group of its own, untouched by g1/g2 acks
@@ -534,7 +510,7 @@ class SemanticsTest {
         assertEquals(List.of(1), payloads(popOk("/api/v1/pop/queue/" + q + "/partition/Default?batch=1")
                 .getJsonArray("messages")));
         // a g1 ack must name the group; then g1 continues with the next message
-        ackAll(g1.getJsonArray("messages"), "g1");
+        QueueClient.ackAll(http, g1.getJsonArray("messages"), "g1");
         assertEquals(List.of(2), payloads(popOk("/api/v1/pop/queue/" + q + "?batch=1&consumerGroup=g1")
                 .getJsonArray("messages")));
     }
@@ -553,7 +529,7 @@ class SemanticsTest {
         for (int i = 0; i < 2; i++) {
             JsonObject popped = popOk("/api/v1/pop/queue/" + q + "?batch=10&consumerGroup=fresh&subscriptionMode=new");
             fresh.addAll(payloads(popped.getJsonArray("messages")));
-            ackAll(popped.getJsonArray("messages"), "fresh");
+            QueueClient.ackAll(http, popped.getJsonArray("messages"), "fresh");
         }
         fresh.sort(null);
         assertEquals(List.of("new-1", "new-2"), fresh);
@@ -564,7 +540,7 @@ class SemanticsTest {
         for (int i = 0; i < 2; i++) {
             JsonObject popped = popOk("/api/v1/pop/queue/" + q + "?batch=10&consumerGroup=everything");
             all.addAll(payloads(popped.getJsonArray("messages")));
-            ackAll(popped.getJsonArray("messages"), "everything");
+            QueueClient.ackAll(http, popped.getJsonArray("messages"), "everything");
         }
         all.sort(null);
         assertEquals(List.of("new-1", "new-2", "old-1", "old-2"), all);
@@ -588,7 +564,7 @@ class SemanticsTest {
         // no lease is held: the next pop continues right after the auto-acked messages
         JsonObject next = popOk("/api/v1/pop/queue/" + q + "?batch=10");
         assertEquals(List.of(3), payloads(next.getJsonArray("messages")));
-        ackAll(next.getJsonArray("messages"), null);
+        QueueClient.ackAll(http, next.getJsonArray("messages"), null);
         assertEmptyPop("/api/v1/pop/queue/" + q + "?batch=10");
         assertEmptyPop("/api/v1/pop/queue/" + q + "?batch=10&autoAck=true");
 
