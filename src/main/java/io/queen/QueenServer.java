@@ -5,6 +5,7 @@ import io.queen.db.Databases;
 import io.queen.db.EmbeddedDatabase;
 import io.queen.db.Migrations;
 import io.queen.http.QueenVerticle;
+import io.queen.queue.PeerWakeUps;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
@@ -59,6 +60,10 @@ public final class QueenServer {
                             new DeploymentOptions().setInstances(config.workers)
                                     .setThreadingModel(ThreadingModel.EVENT_LOOP))
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            if (config.peerNotify) {
+                vertx.deployVerticle(new PeerWakeUps(connect, 5))
+                        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            }
         } catch (Exception e) {
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             if (embedded != null) {
@@ -69,7 +74,7 @@ public final class QueenServer {
         // unpacking the embedded PostgreSQL and class loading leave garbage behind: collect it
         // now so that a small heap can give the memory back before traffic arrives
         System.gc();
-        LOG.info("Queen listening on {}:{} with {} worker(s); database connections: {} hot-path + {} background "
+        LOG.info("Queen listening on {}:{} with {} worker(s); database connections: {} hot-path + {} other "
                         + "(at most {} in total)", config.host, config.port, config.workers,
                 config.totalHotConnections(), config.totalBackgroundConnections(),
                 config.totalHotConnections() + config.totalBackgroundConnections());

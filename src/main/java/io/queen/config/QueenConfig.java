@@ -38,6 +38,10 @@ public final class QueenConfig {
     /** Parked long-polls re-check this often even without a wake-up (lease expiry, delays). */
     public final int pollRecheckMs;
     public final int shutdownGraceMs;
+    /** LISTEN/NOTIFY between servers sharing the database, so a push wakes their long-polls. */
+    public final boolean peerNotify;
+    /** Connections the process opens besides the workers' pools (the LISTEN connection). */
+    public final int processConnections;
     /** Request fusion: database calls per worker running at once before pushes queue up. */
     public final int pushMaxInFlight;
     /** Request fusion: items at most in one fused push call (a larger request goes alone). */
@@ -67,11 +71,14 @@ public final class QueenConfig {
         } else {
             java.util.Arrays.fill(hotPoolSizes, env.integer("DB_POOL_SIZE_PER_THREAD", 5, 1, 1000));
         }
+        // the reference opens 95 % of DB_POOL_SIZE off the hot path; never open more than it
+        // would, the process's own LISTEN connection included (no budget: no LISTEN)
+        int budget = env.has("DB_POOL_SIZE") ? env.integer("DB_POOL_SIZE", 150, 0, 10_000) * 95 / 100 : -1;
+        peerNotify = env.bool("QUEEN_PEER_NOTIFY", true) && budget != 0;
+        processConnections = peerNotify ? 1 : 0;
         backgroundPoolSizes = new int[workers];
-        if (env.has("DB_POOL_SIZE")) {
-            // the reference opens 95 % of DB_POOL_SIZE; never open more than it would
-            int total = env.integer("DB_POOL_SIZE", 150, 0, 10_000) * 95 / 100;
-            split(total, backgroundPoolSizes, 0);
+        if (budget >= 0) {
+            split(Math.max(0, budget - processConnections), backgroundPoolSizes, 0);
         } else {
             java.util.Arrays.fill(backgroundPoolSizes, 2);
         }
@@ -105,8 +112,9 @@ public final class QueenConfig {
         return java.util.Arrays.stream(hotPoolSizes).sum();
     }
 
+    /** Background pools plus the process's own connections. */
     public int totalBackgroundConnections() {
-        return java.util.Arrays.stream(backgroundPoolSizes).sum();
+        return java.util.Arrays.stream(backgroundPoolSizes).sum() + processConnections;
     }
 
     private static void split(int total, int[] into, int minimum) {

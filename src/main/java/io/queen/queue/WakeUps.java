@@ -14,6 +14,8 @@ public final class WakeUps {
     public static final String ADDRESS = "queen.messages-available";
     /** Header: how many partitions got messages, i.e. how many consumers of a group can use them. */
     public static final String PARTITIONS = "partitions";
+    /** Header present on wake-ups that came from another server: they are not sent on again. */
+    public static final String REMOTE = "remote";
 
     private final EventBus bus;
 
@@ -25,5 +27,12 @@ public final class WakeUps {
     public void announce(Map<String, Integer> partitionsByQueue) {
         partitionsByQueue.forEach((queue, partitions) -> bus.publish(ADDRESS, queue,
                 new DeliveryOptions().addHeader(PARTITIONS, Integer.toString(partitions))));
+    }
+
+    /** A wake-up another server sent through PostgreSQL: delivered to this server's workers only. */
+    public void announceRemote(String queue, int partitions) {
+        bus.publish(ADDRESS, queue, new DeliveryOptions()
+                .addHeader(PARTITIONS, Integer.toString(partitions))
+                .addHeader(REMOTE, "true"));
     }
 }

@@ -1,0 +1,63 @@
+package io.queen;
+
+import io.queen.db.EmbeddedDatabase;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Two servers on one database: a push accepted by one wakes a long-poll parked on the other. */
+class TwoInstancesTest {
+    private static EmbeddedDatabase db;
+    private static TestServer a;
+    private static TestServer b;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path dir = Files.createTempDirectory("queen-two");
+        db = EmbeddedDatabase.start(dir, 0);
+        Map<String, String> shared = Map.of("PG_HOST", "localhost", "PG_PORT", Integer.toString(db.port()),
+                "PG_USER", "postgres", "PG_DB", "postgres",
+                // a slow re-check timer: only the notification can explain a fast wake-up
+                "POP_WAIT_MAX_INTERVAL_MS", "10000");
+        a = TestServer.start(dir, shared);
+        b = TestServer.start(dir, shared);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        a.stop();
+        b.stop();
+        db.close();
+    }
+
+    @Test
+    void pushOnOneServerWakesALongPollOnTheOther() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            String q = "two-" + UUID.randomUUID();
+            CompletableFuture<long[]> parked = CompletableFuture.supplyAsync(() -> {
+                Http.Response r = b.http.get("/api/v1/pop/queue/" + q + "?wait=true&timeout=8000");
+                return new long[]{System.nanoTime(), r.status()};
+            });
+            Thread.sleep(400); // let the pop park on server B
+            Http.Response pushed = a.http.post("/api/v1/push", new JsonObject().put("items",
+                    new io.vertx.core.json.JsonArray().add(new JsonObject().put("queue", q).put("payload", round))));
+            long pushedAt = System.nanoTime();
+            assertEquals(201, pushed.status(), pushed.body());
+            long[] popped = parked.get(10, TimeUnit.SECONDS);
+            assertEquals(200, popped[1], "the parked pop on B must get the message");
+            long wakeMs = (popped[0] - pushedAt) / 1_000_000;
+            assertTrue(wakeMs < 150, "B woke " + wakeMs + " ms after A's push (round " + round + ")");
+        }
+    }
+}
