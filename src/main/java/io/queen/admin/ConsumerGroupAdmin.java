@@ -16,6 +16,15 @@ public final class ConsumerGroupAdmin {
     private static final String SEEK_QUEUE = SqlFiles.query("seek_queue");
     private static final String SEEK_PARTITION = SqlFiles.query("seek_partition");
     private static final String UPDATE_SUBSCRIPTION = SqlFiles.query("update_subscription");
+    private static final String PARTITIONS = SqlFiles.query("consumer_group_partitions");
+
+    /** Where one group stands on one partition. */
+    public record PartitionState(String group, String queue, String partition, UUID partitionId, UUID leaseId,
+                                 boolean leaseActive, OffsetDateTime lastConsumedAt, long totalConsumed,
+                                 OffsetDateTime oldestUnconsumedAt, long offsetLag, long timeLagSeconds,
+                                 String subscriptionMode, OffsetDateTime subscriptionTimestamp,
+                                 OffsetDateTime subscriptionCreatedAt) {
+    }
 
     public record Deleted(long partitions, boolean metadataDeleted) {
     }
@@ -55,6 +64,23 @@ public final class ConsumerGroupAdmin {
     public Future<Long> updateSubscription(String group, OffsetDateTime timestamp) {
         return db.preparedQuery(UPDATE_SUBSCRIPTION).execute(Tuple.of(group, timestamp))
                 .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /** @param group null: every group */
+    public Future<java.util.List<PartitionState>> partitions(String group) {
+        return db.preparedQuery(PARTITIONS).execute(Tuple.of(group)).map(rows -> {
+            java.util.List<PartitionState> states = new java.util.ArrayList<>(rows.size());
+            for (Row r : rows) {
+                states.add(new PartitionState(r.getString("consumer_group"), r.getString("queue_name"),
+                        r.getString("partition_name"), r.getUUID("partition_id"), r.getUUID("worker_id"),
+                        Boolean.TRUE.equals(r.getBoolean("lease_active")), r.getOffsetDateTime("last_consumed_at"),
+                        r.getLong("total_messages_consumed"), r.getOffsetDateTime("oldest_unconsumed_at"),
+                        r.getLong("offset_lag"), r.getLong("time_lag_seconds"), r.getString("subscription_mode"),
+                        r.getOffsetDateTime("subscription_timestamp"),
+                        r.getOffsetDateTime("subscription_created_at")));
+            }
+            return states;
+        });
     }
 
     private static Deleted deleted(io.vertx.sqlclient.RowSet<Row> rows) {

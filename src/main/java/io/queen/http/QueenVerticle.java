@@ -69,8 +69,9 @@ public final class QueenVerticle extends VerticleBase {
         new MessageRoutes(config, vertx, pushes, new PopService(hotPool),
                 new AckService(hotPool), new LeaseService(hotPool),
                 new TransactionService(backgroundPool, wakeUps), longPolls).mount(router);
-        new AdminRoutes(workerId, backgroundPool, new QueueAdmin(backgroundPool),
-                new ConsumerGroupAdmin(backgroundPool)).mount(router);
+        ConsumerGroupAdmin groups = new ConsumerGroupAdmin(backgroundPool);
+        new AdminRoutes(workerId, backgroundPool, new QueueAdmin(backgroundPool), groups).mount(router);
+        new ConsumerGroupRoutes(groups).mount(router);
         router.errorHandler(404, ctx -> Responses.error(ctx, 404, "Not Found: " + ctx.request().path()));
         router.errorHandler(405, ctx -> Responses.error(ctx, 405, "Method not allowed"));
         router.errorHandler(413, ctx -> Responses.error(ctx, 413,
