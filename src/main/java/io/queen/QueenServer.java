@@ -5,6 +5,7 @@ import io.queen.db.Databases;
 import io.queen.db.EmbeddedDatabase;
 import io.queen.db.Migrations;
 import io.queen.http.QueenVerticle;
+import io.queen.metrics.QueenMetrics;
 import io.queen.queue.PeerWakeUps;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;
@@ -56,7 +57,8 @@ public final class QueenServer {
                 setup.close();
             }
             AtomicInteger nextWorker = new AtomicInteger();
-            vertx.deployVerticle(() -> new QueenVerticle(config, connect, nextWorker.getAndIncrement()),
+            QueenMetrics metrics = new QueenMetrics();
+            vertx.deployVerticle(() -> new QueenVerticle(config, connect, nextWorker.getAndIncrement(), metrics),
                             new DeploymentOptions().setInstances(config.workers)
                                     .setThreadingModel(ThreadingModel.EVENT_LOOP))
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

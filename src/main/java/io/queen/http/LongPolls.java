@@ -1,5 +1,7 @@
 package io.queen.http;
 
+import io.queen.metrics.QueenMetrics;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -13,15 +15,24 @@ import java.util.Set;
  */
 final class LongPolls {
     private final Map<String, Set<PopRequest>> byQueue = new HashMap<>();
+    private final QueenMetrics metrics;
+
+    LongPolls(QueenMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     void add(PopRequest pop) {
-        byQueue.computeIfAbsent(pop.query.queue(), q -> new LinkedHashSet<>()).add(pop);
+        if (byQueue.computeIfAbsent(pop.query.queue(), q -> new LinkedHashSet<>()).add(pop)) {
+            metrics.longPollParked();
+        }
     }
 
     void remove(PopRequest pop) {
         Set<PopRequest> set = byQueue.get(pop.query.queue());
         if (set != null) {
-            set.remove(pop);
+            if (set.remove(pop)) {
+                metrics.longPollFinished();
+            }
             if (set.isEmpty()) {
                 byQueue.remove(pop.query.queue());
             }
@@ -51,7 +62,6 @@ final class LongPolls {
     void finishAll() {
         List<PopRequest> all = new ArrayList<>();
         byQueue.values().forEach(all::addAll);
-        byQueue.clear();
         for (PopRequest pop : all) {
             pop.finishEmpty();
         }

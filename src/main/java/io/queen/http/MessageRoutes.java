@@ -1,6 +1,7 @@
 package io.queen.http;
 
 import io.queen.config.QueenConfig;
+import io.queen.metrics.QueenMetrics;
 import io.queen.queue.AckItem;
 import io.queen.queue.AckResult;
 import io.queen.queue.AckService;
@@ -37,9 +38,11 @@ final class MessageRoutes {
     private final LeaseService leases;
     private final TransactionService transactions;
     private final LongPolls longPolls;
+    private final QueenMetrics metrics;
 
     MessageRoutes(QueenConfig config, Vertx vertx, PushService pushes, PopService pops, AckService acks,
-                  LeaseService leases, TransactionService transactions, LongPolls longPolls) {
+                  LeaseService leases, TransactionService transactions, LongPolls longPolls, QueenMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.vertx = vertx;
         this.pushes = pushes;
@@ -84,6 +87,8 @@ final class MessageRoutes {
                 return;
             }
             JsonOut out = new JsonOut(64 + batch.size() * 200).beginArray();
+            metrics.pushRequests.increment();
+            metrics.pushMessages.increment(ar.result().stream().filter(PushResult::queued).count());
             for (PushResult r : ar.result()) {
                 out.beginObject()
                         .field("index", r.index())
@@ -134,7 +139,7 @@ final class MessageRoutes {
 
         PopQuery query = new PopQuery(queue, partition, group, batch, UuidV7.next(), maxPartitions, autoAck,
                 subscription, subscribeFrom);
-        new PopRequest(ctx, query, pops, longPolls, vertx, wait, timeout, config.pollRecheckMs).start();
+        new PopRequest(ctx, query, pops, longPolls, vertx, wait, timeout, config.pollRecheckMs, metrics).start();
     }
 
     private void ackOne(RoutingContext ctx) {
@@ -193,13 +198,15 @@ final class MessageRoutes {
         return group == null || group.isEmpty() ? QUEUE_MODE : group;
     }
 
-    private static void respondAcks(RoutingContext ctx, io.vertx.core.AsyncResult<List<AckResult>> ar) {
+    private void respondAcks(RoutingContext ctx, io.vertx.core.AsyncResult<List<AckResult>> ar) {
         if (ar.failed()) {
             Responses.failure(ctx, ar.cause());
             return;
         }
+        metrics.ackRequests.increment();
         JsonOut out = new JsonOut().beginArray();
         for (AckResult r : ar.result()) {
+            (r.success() ? metrics.ackSuccess : metrics.ackFailed).increment();
             out.beginObject()
                     .field("index", r.index())
                     .field("transactionId", r.transactionId())
@@ -291,6 +298,7 @@ final class MessageRoutes {
                 return;
             }
             TransactionService.Outcome outcome = ar.result();
+            metrics.transactions.increment();
             JsonOut out = new JsonOut().beginObject()
                     .field("transactionId", outcome.transactionId())
                     .field("success", outcome.error() == null);

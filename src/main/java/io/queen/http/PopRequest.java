@@ -1,5 +1,7 @@
 package io.queen.http;
 
+import io.queen.metrics.QueenMetrics;
+
 import io.queen.queue.PopOutcome;
 import io.queen.queue.PopQuery;
 import io.queen.queue.PopService;
@@ -22,6 +24,7 @@ final class PopRequest {
     private final boolean wait;
     private final long deadlineNanos;
     private final long recheckMs;
+    private final QueenMetrics metrics;
 
     private boolean inFlight;
     private boolean wokenWhileInFlight;
@@ -29,7 +32,8 @@ final class PopRequest {
     private long timerId = -1;
 
     PopRequest(RoutingContext ctx, PopQuery query, PopService pops, LongPolls longPolls, Vertx vertx, boolean wait,
-               long timeoutMs, long recheckMs) {
+               long timeoutMs, long recheckMs, QueenMetrics metrics) {
+        this.metrics = metrics;
         this.ctx = ctx;
         this.query = query;
         this.pops = pops;
@@ -64,6 +68,8 @@ final class PopRequest {
     void finishEmpty() {
         if (!finished) {
             finish();
+            metrics.popRequests.increment();
+            metrics.popEmpty.increment();
             Responses.noContent(ctx);
         }
     }
@@ -84,6 +90,8 @@ final class PopRequest {
             PopOutcome outcome = ar.result();
             if (!outcome.isEmpty()) {
                 finish();
+                metrics.popRequests.increment();
+                metrics.popMessages.increment(outcome.messages().size());
                 Responses.json(ctx, 200, envelope(outcome));
                 return;
             }

@@ -4,6 +4,7 @@ import io.queen.admin.ConsumerGroupAdmin;
 import io.queen.admin.QueueAdmin;
 import io.queen.config.QueenConfig;
 import io.queen.db.Databases;
+import io.queen.metrics.QueenMetrics;
 import io.queen.queue.AckService;
 import io.queen.queue.LeaseService;
 import io.queen.queue.PopService;
@@ -34,13 +35,15 @@ public final class QueenVerticle extends VerticleBase {
     private final QueenConfig config;
     private final PgConnectOptions connect;
     private final int workerId;
+    private final QueenMetrics metrics;
 
     private Pool hotPool;
     private Pool backgroundPool;
     private HttpServer server;
     private LongPolls longPolls;
 
-    public QueenVerticle(QueenConfig config, PgConnectOptions connect, int workerId) {
+    public QueenVerticle(QueenConfig config, PgConnectOptions connect, int workerId, QueenMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.connect = connect;
         this.workerId = workerId;
@@ -54,7 +57,7 @@ public final class QueenVerticle extends VerticleBase {
                 ? Databases.pool(vertx, connect, config.connectTimeoutMs, background, "background-" + workerId)
                 : hotPool;
 
-        longPolls = new LongPolls();
+        longPolls = new LongPolls(metrics);
         WakeUps wakeUps = new WakeUps(vertx.eventBus());
         vertx.eventBus().<String>localConsumer(WakeUps.ADDRESS,
                 msg -> longPolls.wake(msg.body(), Integer.parseInt(msg.headers().get(WakeUps.PARTITIONS))));
@@ -68,7 +71,9 @@ public final class QueenVerticle extends VerticleBase {
         PushService pushes = new PushService(hotPool, wakeUps, config.pushMaxInFlight, config.pushMaxItemsPerCall);
         new MessageRoutes(config, vertx, pushes, new PopService(hotPool),
                 new AckService(hotPool), new LeaseService(hotPool),
-                new TransactionService(backgroundPool, wakeUps), longPolls).mount(router);
+                new TransactionService(backgroundPool, wakeUps), longPolls, metrics).mount(router);
+        new MetricsRoutes(metrics, config.totalHotConnections() + config.totalBackgroundConnections(),
+                () -> hotPool.size() + (backgroundPool == hotPool ? 0 : backgroundPool.size())).mount(router);
         ConsumerGroupAdmin groups = new ConsumerGroupAdmin(backgroundPool);
         new AdminRoutes(workerId, backgroundPool, new QueueAdmin(backgroundPool), groups).mount(router);
         new ConsumerGroupRoutes(groups).mount(router);

@@ -1,0 +1,86 @@
+package io.queen.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The process's counters. Micrometer counters are lock-free adders, so workers bump them
+ * without coordinating; everything else (JVM, process) is read only when scraped.
+ */
+public final class QueenMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final long startNanos = System.nanoTime();
+    private final AtomicInteger parkedLongPolls = new AtomicInteger();
+
+    public final Counter pushRequests = counter("queen.push.requests", "push requests answered");
+    public final Counter pushMessages = counter("queen.push.messages", "messages stored by pushes");
+    public final Counter popRequests = counter("queen.pop.requests", "pop requests answered");
+    public final Counter popMessages = counter("queen.pop.messages", "messages delivered by pops");
+    public final Counter popEmpty = counter("queen.pop.empty", "pops answered without messages");
+    public final Counter ackRequests = counter("queen.ack.requests", "ack requests answered");
+    public final Counter ackSuccess = Counter.builder("queen.ack").tag("result", "success")
+            .description("acknowledged messages").register(registry);
+    public final Counter ackFailed = Counter.builder("queen.ack").tag("result", "failed")
+            .description("acknowledgements that failed").register(registry);
+    public final Counter transactions = counter("queen.transactions", "transactions answered");
+
+    public QueenMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        Gauge.builder("queen.uptime.seconds", this, m -> m.uptimeSeconds()).register(registry);
+        Gauge.builder("queen.process.resident.memory.bytes", QueenMetrics::residentBytes).baseUnit("bytes")
+                .register(registry);
+        Gauge.builder("queen.long.polls.parked", parkedLongPolls, AtomicInteger::get)
+                .description("pop requests waiting for messages").register(registry);
+    }
+
+    private Counter counter(String name, String description) {
+        return Counter.builder(name).description(description).register(registry);
+    }
+
+    public void longPollParked() {
+        parkedLongPolls.incrementAndGet();
+    }
+
+    public void longPollFinished() {
+        parkedLongPolls.decrementAndGet();
+    }
+
+    public double uptimeSeconds() {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    /** Prometheus text exposition format. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** Resident set size from /proc (Linux); 0 where unavailable. */
+    public static long residentBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux: report nothing rather than fail the scrape
+        }
+        return 0;
+    }
+}
