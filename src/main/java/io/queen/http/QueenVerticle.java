@@ -1,6 +1,7 @@
 package io.queen.http;
 
 import io.queen.admin.ConsumerGroupAdmin;
+import io.queen.admin.Inspection;
 import io.queen.admin.QueueAdmin;
 import io.queen.config.QueenConfig;
 import io.queen.db.Databases;
@@ -77,6 +78,7 @@ public final class QueenVerticle extends VerticleBase {
         ConsumerGroupAdmin groups = new ConsumerGroupAdmin(backgroundPool);
         new AdminRoutes(workerId, backgroundPool, new QueueAdmin(backgroundPool), groups).mount(router);
         new ConsumerGroupRoutes(groups).mount(router);
+        new InspectionRoutes(workerId, new Inspection(backgroundPool)).mount(router);
         router.errorHandler(404, ctx -> Responses.error(ctx, 404, "Not Found: " + ctx.request().path()));
         router.errorHandler(405, ctx -> Responses.error(ctx, 405, "Method not allowed"));
         router.errorHandler(413, ctx -> Responses.error(ctx, 413,
