@@ -43,6 +43,15 @@ public final class QueenConfig {
     /** Request fusion: items at most in one fused push call (a larger request goes alone). */
     public final int pushMaxItemsPerCall;
 
+    /** Background jobs (one process at a time across servers sharing the database). */
+    public final int retentionIntervalMs;
+    /** Rows per delete statement of the jobs: each batch is its own short transaction. */
+    public final int retentionBatchSize;
+    public final int partitionCleanupDays;
+    public final int metricsRetentionDays;
+    public final int evictionIntervalMs;
+    public final int evictionBatchSize;
+
     private QueenConfig(Env env) {
         host = env.string("HOST", "0.0.0.0");
         port = env.integer("PORT", 6632, 0, 65535);
@@ -87,6 +96,13 @@ public final class QueenConfig {
         shutdownGraceMs = env.integer("QUEEN_SHUTDOWN_GRACE_MS", 5000, 0, 600_000);
         pushMaxInFlight = env.integer("QUEEN_PUSH_MAX_CONCURRENT", 2, 1, 1000);
         pushMaxItemsPerCall = env.integer("QUEEN_PUSH_MAX_BATCH_SIZE", 10_000, 1, 1_000_000);
+
+        retentionIntervalMs = env.integer("RETENTION_INTERVAL", 300_000, 100, 86_400_000);
+        retentionBatchSize = env.integer("RETENTION_BATCH_SIZE", 1000, 1, 1_000_000);
+        partitionCleanupDays = env.integer("PARTITION_CLEANUP_DAYS", 30, 1, 36_500);
+        metricsRetentionDays = env.integer("METRICS_RETENTION_DAYS", 90, 1, 36_500);
+        evictionIntervalMs = env.integer("EVICTION_INTERVAL", 60_000, 100, 86_400_000);
+        evictionBatchSize = env.integer("EVICTION_BATCH_SIZE", 1000, 1, 1_000_000);
     }
 
     public static QueenConfig fromEnvironment() {
