@@ -5,6 +5,7 @@ import io.queen.db.Databases;
 import io.queen.db.EmbeddedDatabase;
 import io.queen.db.Migrations;
 import io.queen.http.QueenVerticle;
+import io.queen.jobs.MaintenanceJobsVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
@@ -59,6 +60,9 @@ public final class QueenServer {
                             new DeploymentOptions().setInstances(config.workers)
                                     .setThreadingModel(ThreadingModel.EVENT_LOOP))
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            // once per process, not per worker: the jobs elect one process among servers anyway
+            vertx.deployVerticle(new MaintenanceJobsVerticle(config, connect))
+                    .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             if (embedded != null) {
@@ -70,9 +74,9 @@ public final class QueenServer {
         // now so that a small heap can give the memory back before traffic arrives
         System.gc();
         LOG.info("Queen listening on {}:{} with {} worker(s); database connections: {} hot-path + {} background "
-                        + "(at most {} in total)", config.host, config.port, config.workers,
+                        + "+ 1 jobs (at most {} in total)", config.host, config.port, config.workers,
                 config.totalHotConnections(), config.totalBackgroundConnections(),
-                config.totalHotConnections() + config.totalBackgroundConnections());
+                config.totalHotConnections() + config.totalBackgroundConnections() + 1);
         return new QueenServer(config, embedded, vertx);
     }
 
