@@ -5,6 +5,7 @@ import io.queen.db.Databases;
 import io.queen.db.EmbeddedDatabase;
 import io.queen.db.Migrations;
 import io.queen.http.QueenVerticle;
+import io.queen.jobs.MaintenanceJobsVerticle;
 import io.queen.metrics.QueenMetrics;
 import io.queen.queue.PeerWakeUps;
 import io.vertx.core.DeploymentOptions;
@@ -66,6 +67,9 @@ public final class QueenServer {
                 vertx.deployVerticle(new PeerWakeUps(connect, 5))
                         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             }
+            // once per process, not per worker: the jobs elect one process among servers anyway
+            vertx.deployVerticle(new MaintenanceJobsVerticle(config, connect))
+                    .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             if (embedded != null) {
@@ -77,8 +81,8 @@ public final class QueenServer {
         // now so that a small heap can give the memory back before traffic arrives
         System.gc();
         LOG.info("Queen listening on {}:{} with {} worker(s); database connections: {} hot-path + {} other "
-                        + "(at most {} in total)", config.host, config.port, config.workers,
-                config.totalHotConnections(), config.totalBackgroundConnections(),
+                        + "(background pools, jobs, LISTEN; at most {} in total)", config.host, config.port,
+                config.workers, config.totalHotConnections(), config.totalBackgroundConnections(),
                 config.totalHotConnections() + config.totalBackgroundConnections());
         return new QueenServer(config, embedded, vertx);
     }

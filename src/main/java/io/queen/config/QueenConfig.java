@@ -40,12 +40,21 @@ public final class QueenConfig {
     public final int shutdownGraceMs;
     /** LISTEN/NOTIFY between servers sharing the database, so a push wakes their long-polls. */
     public final boolean peerNotify;
-    /** Connections the process opens besides the workers' pools (the LISTEN connection). */
+    /** Connections the process opens besides the workers' pools (jobs, LISTEN). */
     public final int processConnections;
     /** Request fusion: database calls per worker running at once before pushes queue up. */
     public final int pushMaxInFlight;
     /** Request fusion: items at most in one fused push call (a larger request goes alone). */
     public final int pushMaxItemsPerCall;
+
+    /** Background jobs (one process at a time across servers sharing the database). */
+    public final int retentionIntervalMs;
+    /** Rows per delete statement of the jobs: each batch is its own short transaction. */
+    public final int retentionBatchSize;
+    public final int partitionCleanupDays;
+    public final int metricsRetentionDays;
+    public final int evictionIntervalMs;
+    public final int evictionBatchSize;
 
     private QueenConfig(Env env) {
         host = env.string("HOST", "0.0.0.0");
@@ -72,10 +81,11 @@ public final class QueenConfig {
             java.util.Arrays.fill(hotPoolSizes, env.integer("DB_POOL_SIZE_PER_THREAD", 5, 1, 1000));
         }
         // the reference opens 95 % of DB_POOL_SIZE off the hot path; never open more than it
-        // would, the process's own LISTEN connection included (no budget: no LISTEN)
+        // would, the process's own connections (jobs, LISTEN) included; no room: no LISTEN
         int budget = env.has("DB_POOL_SIZE") ? env.integer("DB_POOL_SIZE", 150, 0, 10_000) * 95 / 100 : -1;
-        peerNotify = env.bool("QUEEN_PEER_NOTIFY", true) && budget != 0;
-        processConnections = peerNotify ? 1 : 0;
+        peerNotify = env.bool("QUEEN_PEER_NOTIFY", true) && budget != 1 && budget != 0;
+        // the background jobs' connection, and the LISTEN connection
+        processConnections = 1 + (peerNotify ? 1 : 0);
         backgroundPoolSizes = new int[workers];
         if (budget >= 0) {
             split(Math.max(0, budget - processConnections), backgroundPoolSizes, 0);
@@ -94,6 +104,13 @@ public final class QueenConfig {
         shutdownGraceMs = env.integer("QUEEN_SHUTDOWN_GRACE_MS", 5000, 0, 600_000);
         pushMaxInFlight = env.integer("QUEEN_PUSH_MAX_CONCURRENT", 2, 1, 1000);
         pushMaxItemsPerCall = env.integer("QUEEN_PUSH_MAX_BATCH_SIZE", 10_000, 1, 1_000_000);
+
+        retentionIntervalMs = env.integer("RETENTION_INTERVAL", 300_000, 100, 86_400_000);
+        retentionBatchSize = env.integer("RETENTION_BATCH_SIZE", 1000, 1, 1_000_000);
+        partitionCleanupDays = env.integer("PARTITION_CLEANUP_DAYS", 30, 1, 36_500);
+        metricsRetentionDays = env.integer("METRICS_RETENTION_DAYS", 90, 1, 36_500);
+        evictionIntervalMs = env.integer("EVICTION_INTERVAL", 60_000, 100, 86_400_000);
+        evictionBatchSize = env.integer("EVICTION_BATCH_SIZE", 1000, 1, 1_000_000);
     }
 
     public static QueenConfig fromEnvironment() {

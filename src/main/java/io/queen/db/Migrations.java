@@ -26,7 +26,8 @@ public final class Migrations {
             "V001__core_schema.sql",
             "V002__push.sql",
             "V003__pop.sql",
-            "V004__ack.sql");
+            "V004__ack.sql",
+            "V005__jobs.sql");
 
     private Migrations() {
     }

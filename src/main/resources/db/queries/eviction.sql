@@ -1,0 +1,33 @@
+-- Eviction: deletes up to $1 messages older than their queue's maxWaitTimeSeconds that are
+-- not consumed yet. A message counts as consumed when every consumer group with a row on
+-- the partition has its cursor at or after it; with no row at all, or a group without a
+-- cursor, nothing on the partition is consumed. (The lowest cursor decides; a NULL cursor
+-- sorts first.) Returns the deleted count per partition.
+WITH floors AS (
+    SELECT pt.id AS pid, q.max_wait_time_seconds AS secs, low.ts, low.id
+      FROM queen.queues q
+      JOIN queen.partitions pt ON pt.queue_id = q.id
+      LEFT JOIN LATERAL (
+            SELECT pc.last_consumed_created_at AS ts, pc.last_consumed_id AS id
+              FROM queen.partition_consumers pc
+             WHERE pc.partition_id = pt.id
+             ORDER BY pc.last_consumed_created_at NULLS FIRST, pc.last_consumed_id
+             LIMIT 1) low ON true
+     WHERE q.max_wait_time_seconds > 0
+), doomed AS (
+    SELECT m.id
+      FROM floors f
+      JOIN queen.messages m
+        ON m.partition_id = f.pid
+       AND m.created_at < now() - make_interval(secs => f.secs)
+       AND (f.ts IS NULL OR (m.created_at, m.id) > (f.ts, f.id))
+     LIMIT $1
+), deleted AS (
+    DELETE FROM queen.messages m
+     USING doomed d
+     WHERE m.id = d.id
+    RETURNING m.partition_id
+)
+SELECT partition_id, count(*)::integer AS deleted
+  FROM deleted
+ GROUP BY partition_id

@@ -1,0 +1,33 @@
+-- Retention, step 2: deletes up to $1 messages older than their queue's
+-- completedRetentionSeconds (queues with retentionEnabled) that every consumer group with a
+-- row on the partition has consumed: at or before the lowest cursor. A partition where some
+-- group has no cursor yet sorts that NULL first and is left alone.
+-- Returns the deleted count per partition.
+WITH floors AS (
+    SELECT pt.id AS pid, q.completed_retention_seconds AS secs, low.ts, low.id
+      FROM queen.queues q
+      JOIN queen.partitions pt ON pt.queue_id = q.id
+      JOIN LATERAL (
+            SELECT pc.last_consumed_created_at AS ts, pc.last_consumed_id AS id
+              FROM queen.partition_consumers pc
+             WHERE pc.partition_id = pt.id
+             ORDER BY pc.last_consumed_created_at NULLS FIRST, pc.last_consumed_id
+             LIMIT 1) low ON low.ts IS NOT NULL
+     WHERE q.retention_enabled AND q.completed_retention_seconds > 0
+), doomed AS (
+    SELECT m.id
+      FROM floors f
+      JOIN queen.messages m
+        ON m.partition_id = f.pid
+       AND (m.created_at, m.id) <= (f.ts, f.id)
+       AND m.created_at < now() - make_interval(secs => f.secs)
+     LIMIT $1
+), deleted AS (
+    DELETE FROM queen.messages m
+     USING doomed d
+     WHERE m.id = d.id
+    RETURNING m.partition_id
+)
+SELECT partition_id, count(*)::integer AS deleted
+  FROM deleted
+ GROUP BY partition_id

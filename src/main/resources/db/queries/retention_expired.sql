@@ -1,0 +1,21 @@
+-- Retention, step 1: deletes up to $1 messages older than their queue's retentionSeconds
+-- (queues with retentionEnabled), consumed or not. One short transaction per batch.
+-- Returns the deleted count per partition.
+WITH doomed AS (
+    SELECT m.id
+      FROM queen.queues q
+      JOIN queen.partitions pt ON pt.queue_id = q.id
+      JOIN queen.messages m
+        ON m.partition_id = pt.id
+       AND m.created_at < now() - make_interval(secs => q.retention_seconds)
+     WHERE q.retention_enabled AND q.retention_seconds > 0
+     LIMIT $1
+), deleted AS (
+    DELETE FROM queen.messages m
+     USING doomed d
+     WHERE m.id = d.id
+    RETURNING m.partition_id
+)
+SELECT partition_id, count(*)::integer AS deleted
+  FROM deleted
+ GROUP BY partition_id

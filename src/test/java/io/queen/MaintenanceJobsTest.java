@@ -1,0 +1,222 @@
+package io.queen;
+
+import io.queen.db.EmbeddedDatabase;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Retention and eviction jobs on a server of its own whose jobs run every second. The
+ * database is started separately so the test can count rows and age them with JDBC.
+ */
+class MaintenanceJobsTest {
+    private static EmbeddedDatabase db;
+    private static TestServer server;
+    private static QueueClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path dir = Files.createTempDirectory("queen-jobs");
+        db = EmbeddedDatabase.start(dir, 0);
+        server = TestServer.start(dir, Map.of("PG_HOST", "localhost", "PG_PORT", Integer.toString(db.port()),
+                "PG_USER", "postgres", "PG_DB", "postgres",
+                "RETENTION_INTERVAL", "1000", "EVICTION_INTERVAL", "1000", "RETENTION_BATCH_SIZE", "2"));
+        client = new QueueClient(server.http);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.stop();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    @Test
+    void retentionDeletesOldMessagesConsumedOrNot() throws Exception {
+        String q = configure(new JsonObject().put("retentionEnabled", true).put("retentionSeconds", 1));
+        // more than one batch (RETENTION_BATCH_SIZE=2), one of them consumed
+        client.pushMany(q, "p1", List.of("a", "b", "c", "d", "e"));
+        client.pushMany(q, "p2", List.of("f"));
+        assertEquals(List.of("a"), client.popTransactionIds(q, null, 1, true));
+
+        awaitValue(0, () -> messages(q));
+        assertEquals(6, count("SELECT coalesce(sum(rh.messages_deleted), 0) FROM queen.retention_history rh "
+                + partitionOf(q) + " AND rh.retention_type = 'retention'"));
+        // partition_lookup still names partitions whose newest message is gone: pops must see nothing
+        assertEquals(204, server.http.get("/api/v1/pop/queue/" + q + "?batch=10").status());
+        assertEquals(204, server.http.get("/api/v1/pop/queue/" + q + "?batch=10&consumerGroup=g").status());
+        assertEquals(204, server.http.get("/api/v1/pop/queue/" + q + "/partition/p1?batch=10").status());
+        // and new messages are delivered as usual
+        client.pushMany(q, "p1", List.of("g"));
+        assertEquals(List.of("g"), client.popTransactionIds(q, null, 10, true));
+        assertEquals(List.of("g"), client.popTransactionIds(q, "g", 10, true));
+    }
+
+    @Test
+    void completedRetentionDeletesOnlyWhatEveryGroupConsumed() throws Exception {
+        String q = configure(new JsonObject().put("retentionEnabled", true).put("completedRetentionSeconds", 1));
+        client.pushMany(q, "p", List.of("m1", "m2", "m3", "m4", "m5"));
+        assertEquals(List.of("m1", "m2", "m3"), client.popTransactionIds(q, null, 3, true));
+        assertEquals(List.of("m1", "m2"), client.popTransactionIds(q, "billing", 2, true));
+
+        // the lowest cursor (billing, at m2) decides
+        awaitValue(3, () -> messages(q));
+        Thread.sleep(2500);
+        assertEquals(3, messages(q), "nothing past the lowest cursor goes");
+        assertEquals(2, count("SELECT coalesce(sum(rh.messages_deleted), 0) FROM queen.retention_history rh "
+                + partitionOf(q) + " AND rh.retention_type = 'completed_retention'"));
+        assertEquals(List.of("m4", "m5"), client.popTransactionIds(q, null, 10, true));
+        assertEquals(List.of("m3", "m4", "m5"), client.popTransactionIds(q, "billing", 10, true));
+        awaitValue(0, () -> messages(q));
+    }
+
+    @Test
+    void completedRetentionWaitsForGroupsWithoutCursor() throws Exception {
+        String q = configure(new JsonObject().put("retentionEnabled", true).put("completedRetentionSeconds", 1));
+        client.pushMany(q, "p", List.of("x1", "x2"));
+        assertEquals(List.of("x1", "x2"), client.popTransactionIds(q, null, 2, true));
+        // a group that leased the partition but has consumed nothing yet
+        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(
+                "INSERT INTO queen.partition_consumers (partition_id, consumer_group) "
+                        + "SELECT pt.id, 'late' FROM queen.partitions pt JOIN queen.queues qu ON qu.id = pt.queue_id "
+                        + "WHERE qu.name = ? AND pt.name = 'p'")) {
+            s.setString(1, q);
+            assertEquals(1, s.executeUpdate());
+        }
+        Thread.sleep(3000);
+        assertEquals(2, messages(q));
+    }
+
+    @Test
+    void evictionDeletesOnlyUnconsumedMessagesPastMaxWait() throws Exception {
+        String q = configure(new JsonObject().put("maxWaitTimeSeconds", 1));
+        client.pushMany(q, "p", List.of("e1", "e2", "e3"));
+        client.pushMany(q, "nobody", List.of("n1"));
+        assertEquals(List.of("e1"), client.popTransactionIds(q, null, 1, true));
+
+        awaitValue(1, () -> messages(q));
+        assertEquals(1, count("SELECT count(*) FROM queen.messages m JOIN queen.partitions pt ON pt.id = m.partition_id "
+                + "JOIN queen.queues qu ON qu.id = pt.queue_id WHERE qu.name = '" + q + "' AND m.transaction_id = 'e1'"));
+        assertEquals(3, count("SELECT coalesce(sum(rh.messages_deleted), 0) FROM queen.retention_history rh "
+                + partitionOf(q) + " AND rh.retention_type = 'max_wait_time_eviction'"));
+        assertEquals(204, server.http.get("/api/v1/pop/queue/" + q + "?batch=10").status());
+        client.pushMany(q, "p", List.of("e4"));
+        assertEquals(List.of("e4"), client.popTransactionIds(q, null, 10, true));
+    }
+
+    @Test
+    void queuesWithoutTheseOptionsKeepEverything() throws Exception {
+        String q = QueueClient.uniqueQueue();
+        client.pushMany(q, "p", List.of("k1", "k2", "k3"));
+        String enabledOnly = configure(new JsonObject().put("retentionEnabled", true));
+        client.pushMany(enabledOnly, "p", List.of("k1"));
+        String secondsOnly = configure(new JsonObject().put("retentionSeconds", 1).put("completedRetentionSeconds", 1));
+        client.pushMany(secondsOnly, "p", List.of("k1"));
+        assertEquals(List.of("k1"), client.popTransactionIds(secondsOnly, null, 1, true));
+        Thread.sleep(3500);
+        assertEquals(3, messages(q));
+        assertEquals(1, messages(enabledOnly));
+        assertEquals(1, messages(secondsOnly));
+        assertEquals(List.of("k1", "k2", "k3"), client.popTransactionIds(q, null, 10, true));
+    }
+
+    @Test
+    void emptyInactivePartitionsAndOldMetricsRowsAreDeleted() throws Exception {
+        String q = QueueClient.uniqueQueue();
+        client.pushMany(q, "idle", List.of("i1"));
+        client.pushMany(q, "busy", List.of("b1"));
+        assertEquals(List.of("i1"), client.popTransactionIds(q, null, 1, true)); // oldest partition first
+        assertEquals(List.of("b1"), client.popTransactionIds(q, null, 1, true));
+        String pid = "(SELECT pt.id FROM queen.partitions pt JOIN queen.queues qu ON qu.id = pt.queue_id "
+                + "WHERE qu.name = '" + q + "' AND pt.name = 'idle')";
+        // "idle" becomes an empty partition unused for 40 days; "busy" keeps its message
+        execute("DELETE FROM queen.messages WHERE partition_id = " + pid);
+        execute("UPDATE queen.partition_consumers SET created_at = now() - interval '40 days', "
+                + "last_consumed_at = now() - interval '40 days' WHERE partition_id = " + pid);
+        execute("UPDATE queen.partition_lookup SET updated_at = now() - interval '40 days' WHERE partition_id = " + pid);
+        execute("INSERT INTO queen.retention_history (partition_id, messages_deleted, retention_type, executed_at) "
+                + "SELECT " + pid + ", 1, 'retention', now() - interval '100 days'");
+        execute("INSERT INTO queen.messages_consumed (partition_id, acked_at) "
+                + "SELECT pt.id, now() - interval '100 days' FROM queen.partitions pt JOIN queen.queues qu "
+                + "ON qu.id = pt.queue_id WHERE qu.name = '" + q + "' AND pt.name = 'busy'");
+        Thread.sleep(2500);
+        assertEquals(2, partitions(q), "a partition with recent activity stays");
+        execute("UPDATE queen.partitions SET created_at = now() - interval '40 days', "
+                + "last_activity = now() - interval '40 days' WHERE id = " + pid);
+
+        awaitValue(1, () -> partitions(q));
+        awaitValue(0, () -> count("SELECT count(*) FROM queen.messages_consumed WHERE acked_at < now() - interval '90 days'"));
+        awaitValue(0, () -> count("SELECT count(*) FROM queen.retention_history WHERE executed_at < now() - interval '90 days'"));
+        // a push to the deleted partition creates it anew and is delivered
+        client.pushMany(q, "idle", List.of("i2"));
+        assertEquals(List.of("i2"), client.popTransactionIds(q, null, 10, true));
+    }
+
+    private String configure(JsonObject options) {
+        String q = QueueClient.uniqueQueue();
+        Http.Response r = server.http.post("/api/v1/configure", new JsonObject().put("queue", q).put("options", options));
+        assertEquals(200, r.status(), r.body());
+        return q;
+    }
+
+    private static String partitionOf(String queue) {
+        return "JOIN queen.partitions pt ON pt.id = rh.partition_id JOIN queen.queues qu ON qu.id = pt.queue_id "
+                + "WHERE qu.name = '" + queue + "'";
+    }
+
+    private long partitions(String queue) {
+        return count("SELECT count(*) FROM queen.partitions pt JOIN queen.queues qu ON qu.id = pt.queue_id "
+                + "WHERE qu.name = '" + queue + "'");
+    }
+
+    private long messages(String queue) {
+        return count("SELECT count(*) FROM queen.messages m JOIN queen.partitions pt ON pt.id = m.partition_id "
+                + "JOIN queen.queues qu ON qu.id = pt.queue_id WHERE qu.name = '" + queue + "'");
+    }
+
+    private static void awaitValue(long expected, LongSupplier actual) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 15_000;
+        long last = actual.getAsLong();
+        while (last != expected && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+            last = actual.getAsLong();
+        }
+        assertEquals(expected, last);
+    }
+
+    private static Connection connect() throws Exception {
+        return DriverManager.getConnection("jdbc:postgresql://localhost:" + db.port() + "/postgres", "postgres", "");
+    }
+
+    private static long count(String sql) {
+        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
+            assertTrue(rs.next());
+            return rs.getLong(1);
+        } catch (Exception e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    private static void execute(String sql) throws Exception {
+        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.executeUpdate();
+        }
+    }
+}
