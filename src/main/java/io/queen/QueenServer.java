@@ -1,5 +1,6 @@
 package io.queen;
 
+import io.queen.buffer.FileBufferVerticle;
 import io.queen.config.QueenConfig;
 import io.queen.db.Databases;
 import io.queen.db.EmbeddedDatabase;
@@ -56,6 +57,10 @@ public final class QueenServer {
             } finally {
                 setup.close();
             }
+            // before the workers: they hand it pushes as soon as they listen
+            vertx.deployVerticle(new FileBufferVerticle(config, connect),
+                            new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
+                    .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             AtomicInteger nextWorker = new AtomicInteger();
             QueenMetrics metrics = new QueenMetrics();
             vertx.deployVerticle(() -> new QueenVerticle(config, connect, nextWorker.getAndIncrement(), metrics),

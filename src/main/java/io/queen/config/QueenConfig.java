@@ -40,12 +40,21 @@ public final class QueenConfig {
     public final int shutdownGraceMs;
     /** LISTEN/NOTIFY between servers sharing the database, so a push wakes their long-polls. */
     public final boolean peerNotify;
-    /** Connections the process opens besides the workers' pools (the LISTEN connection). */
+    /** Connections the process opens besides the workers' pools (LISTEN, file-buffer drain). */
     public final int processConnections;
     /** Request fusion: database calls per worker running at once before pushes queue up. */
     public final int pushMaxInFlight;
     /** Request fusion: items at most in one fused push call (a larger request goes alone). */
     public final int pushMaxItemsPerCall;
+
+    /** Where pushes are written while the database is unreachable or in push maintenance. */
+    public final Path bufferDir;
+    /** The buffer is drained into the database this often (when there is something to drain). */
+    public final int bufferFlushMs;
+    /** Buffered events per database call while draining. */
+    public final int bufferMaxBatch;
+    /** A buffer file is closed and a new one started after this many events. */
+    public final int bufferEventsPerFile;
 
     private QueenConfig(Env env) {
         host = env.string("HOST", "0.0.0.0");
@@ -75,7 +84,8 @@ public final class QueenConfig {
         // would, the process's own LISTEN connection included (no budget: no LISTEN)
         int budget = env.has("DB_POOL_SIZE") ? env.integer("DB_POOL_SIZE", 150, 0, 10_000) * 95 / 100 : -1;
         peerNotify = env.bool("QUEEN_PEER_NOTIFY", true) && budget != 0;
-        processConnections = peerNotify ? 1 : 0;
+        // the file buffer's drain connection, plus the LISTEN connection when there is one
+        processConnections = (peerNotify ? 1 : 0) + 1;
         backgroundPoolSizes = new int[workers];
         if (budget >= 0) {
             split(Math.max(0, budget - processConnections), backgroundPoolSizes, 0);
@@ -94,6 +104,13 @@ public final class QueenConfig {
         shutdownGraceMs = env.integer("QUEEN_SHUTDOWN_GRACE_MS", 5000, 0, 600_000);
         pushMaxInFlight = env.integer("QUEEN_PUSH_MAX_CONCURRENT", 2, 1, 1000);
         pushMaxItemsPerCall = env.integer("QUEEN_PUSH_MAX_BATCH_SIZE", 10_000, 1, 1_000_000);
+        // next to the embedded database rather than the reference's /var/lib path, which an
+        // ordinary user cannot write to
+        bufferDir = Path.of(env.string("FILE_BUFFER_DIR", dataDir.resolve("buffer").toString()))
+                .toAbsolutePath().normalize();
+        bufferFlushMs = env.integer("FILE_BUFFER_FLUSH_MS", 100, 10, 600_000);
+        bufferMaxBatch = env.integer("FILE_BUFFER_MAX_BATCH", 100, 1, 100_000);
+        bufferEventsPerFile = env.integer("FILE_BUFFER_EVENTS_PER_FILE", 10_000, 1, 100_000_000);
     }
 
     public static QueenConfig fromEnvironment() {
