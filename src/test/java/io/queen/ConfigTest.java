@@ -44,4 +44,22 @@ class ConfigTest {
         QueenConfig tiny = QueenConfig.from(Map.of("QUEEN_THREADS", "4", "DB_POOL_SIZE", "3"));
         assertEquals(2, tiny.totalBackgroundConnections());
     }
+
+    @Test
+    void fileBufferSettings() {
+        QueenConfig defaults = QueenConfig.from(Map.of("QUEEN_DATA_DIR", "/tmp/qd"));
+        assertEquals(java.nio.file.Path.of("/tmp/qd/buffer"), defaults.bufferDir);
+        assertEquals(100, defaults.bufferFlushMs);
+        assertEquals(100, defaults.bufferMaxBatch);
+        assertEquals(10_000, defaults.bufferEventsPerFile);
+        QueenConfig set = QueenConfig.from(Map.of("FILE_BUFFER_DIR", "/tmp/elsewhere", "FILE_BUFFER_FLUSH_MS", "50",
+                "FILE_BUFFER_MAX_BATCH", "7", "FILE_BUFFER_EVENTS_PER_FILE", "3"));
+        assertEquals(java.nio.file.Path.of("/tmp/elsewhere"), set.bufferDir);
+        assertEquals(50, set.bufferFlushMs);
+        assertEquals(7, set.bufferMaxBatch);
+        assertEquals(3, set.bufferEventsPerFile);
+        assertThrows(ConfigException.class, () -> QueenConfig.from(Map.of("FILE_BUFFER_FLUSH_MS", "soon")));
+        assertThrows(ConfigException.class, () -> QueenConfig.from(Map.of("FILE_BUFFER_MAX_BATCH", "0")));
+        assertThrows(ConfigException.class, () -> QueenConfig.from(Map.of("FILE_BUFFER_EVENTS_PER_FILE", "-1")));
+    }
 }
