@@ -1,5 +1,6 @@
 package io.queen;
 
+import io.queen.buffer.FileBufferVerticle;
 import io.queen.config.QueenConfig;
 import io.queen.db.Databases;
 import io.queen.db.EmbeddedDatabase;
@@ -57,6 +58,10 @@ public final class QueenServer {
             } finally {
                 setup.close();
             }
+            // before the workers: they hand it pushes as soon as they listen
+            vertx.deployVerticle(new FileBufferVerticle(config, connect),
+                            new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
+                    .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             AtomicInteger nextWorker = new AtomicInteger();
             QueenMetrics metrics = new QueenMetrics();
             vertx.deployVerticle(() -> new QueenVerticle(config, connect, nextWorker.getAndIncrement(), metrics),
@@ -81,7 +86,7 @@ public final class QueenServer {
         // now so that a small heap can give the memory back before traffic arrives
         System.gc();
         LOG.info("Queen listening on {}:{} with {} worker(s); database connections: {} hot-path + {} other "
-                        + "(background pools, jobs, LISTEN; at most {} in total)", config.host, config.port,
+                        + "(background pools, jobs, file buffer, LISTEN; at most {} in total)", config.host, config.port,
                 config.workers, config.totalHotConnections(), config.totalBackgroundConnections(),
                 config.totalHotConnections() + config.totalBackgroundConnections());
         return new QueenServer(config, embedded, vertx);

@@ -36,15 +36,34 @@ class ConfigTest {
         assertEquals(3, reference.workers);
         assertArrayEquals(new int[]{4, 3, 3}, reference.hotPoolSizes);
         assertEquals(10, reference.totalHotConnections());
-        // the reference opens 95 % of DB_POOL_SIZE: 19, the jobs and LISTEN connections included
+        // the reference opens 95 % of DB_POOL_SIZE: 19, the jobs, file-buffer and LISTEN connections included
         assertEquals(19, reference.totalBackgroundConnections());
-        assertEquals(17, java.util.Arrays.stream(reference.backgroundPoolSizes).sum());
+        assertEquals(16, java.util.Arrays.stream(reference.backgroundPoolSizes).sum());
         assertEquals("db.example", reference.pgHost);
 
         QueenConfig tiny = QueenConfig.from(Map.of("QUEEN_THREADS", "4", "DB_POOL_SIZE", "3"));
         assertEquals(2, tiny.totalBackgroundConnections());
         QueenConfig tinier = QueenConfig.from(Map.of("QUEEN_THREADS", "4", "DB_POOL_SIZE", "2"));
-        // only the jobs connection: no LISTEN, and background requests share the hot-path pools
-        assertEquals(1, tinier.totalBackgroundConnections());
+        // no LISTEN, background requests share the hot-path pools; the jobs and file-buffer
+        // connections always open (one over this tiny budget)
+        assertEquals(2, tinier.totalBackgroundConnections());
+    }
+
+    @Test
+    void fileBufferSettings() {
+        QueenConfig defaults = QueenConfig.from(Map.of("QUEEN_DATA_DIR", "/tmp/qd"));
+        assertEquals(java.nio.file.Path.of("/tmp/qd/buffer"), defaults.bufferDir);
+        assertEquals(100, defaults.bufferFlushMs);
+        assertEquals(100, defaults.bufferMaxBatch);
+        assertEquals(10_000, defaults.bufferEventsPerFile);
+        QueenConfig set = QueenConfig.from(Map.of("FILE_BUFFER_DIR", "/tmp/elsewhere", "FILE_BUFFER_FLUSH_MS", "50",
+                "FILE_BUFFER_MAX_BATCH", "7", "FILE_BUFFER_EVENTS_PER_FILE", "3"));
+        assertEquals(java.nio.file.Path.of("/tmp/elsewhere"), set.bufferDir);
+        assertEquals(50, set.bufferFlushMs);
+        assertEquals(7, set.bufferMaxBatch);
+        assertEquals(3, set.bufferEventsPerFile);
+        assertThrows(ConfigException.class, () -> QueenConfig.from(Map.of("FILE_BUFFER_FLUSH_MS", "soon")));
+        assertThrows(ConfigException.class, () -> QueenConfig.from(Map.of("FILE_BUFFER_MAX_BATCH", "0")));
+        assertThrows(ConfigException.class, () -> QueenConfig.from(Map.of("FILE_BUFFER_EVENTS_PER_FILE", "-1")));
     }
 }

@@ -60,4 +60,33 @@ class TwoInstancesTest {
             assertTrue(wakeMs < 150, "B woke " + wakeMs + " ms after A's push (round " + round + ")");
         }
     }
+
+    @Test
+    void maintenanceSwitchedOnOneServerAppliesToTheOther() throws Exception {
+        String q = "two-maint-" + UUID.randomUUID();
+        Http.Response pushed = a.http.post("/api/v1/push", "{\"items\":[{\"queue\":\"" + q + "\",\"payload\":1}]}");
+        assertEquals(201, pushed.status(), pushed.body());
+        try {
+            assertEquals(200, a.http.post("/api/v1/system/maintenance/pop", "{\"enabled\":true}").status());
+            assertEquals(200, a.http.post("/api/v1/system/maintenance", "{\"enabled\":true}").status());
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            boolean followed = false;
+            while (!followed && System.nanoTime() < deadline) {
+                followed = b.http.get("/api/v1/system/maintenance/pop").json().getBoolean("popMaintenanceMode");
+                Thread.sleep(20);
+            }
+            assertTrue(followed, "B follows A's pop maintenance switch");
+            assertEquals(204, b.http.get("/api/v1/pop/queue/" + q).status());
+            Http.Response buffered = b.http.post("/api/v1/push",
+                    "{\"items\":[{\"queue\":\"" + q + "\",\"payload\":2,\"transactionId\":\"via-b\"}]}");
+            assertEquals("buffered", buffered.array().getJsonObject(0).getString("status"), buffered.body());
+        } finally {
+            assertEquals(200, a.http.post("/api/v1/system/maintenance/pop", "{\"enabled\":false}").status());
+            assertEquals(200, a.http.post("/api/v1/system/maintenance", "{\"enabled\":false}").status());
+        }
+        // B drains its own buffer once it sees push maintenance off
+        java.util.List<String> ids = MaintenanceTest.popAll(b.http, q, 2, 10_000);
+        assertEquals(2, ids.size(), ids.toString());
+        assertTrue(ids.contains("via-b"), ids.toString());
+    }
 }

@@ -40,7 +40,7 @@ public final class QueenConfig {
     public final int shutdownGraceMs;
     /** LISTEN/NOTIFY between servers sharing the database, so a push wakes their long-polls. */
     public final boolean peerNotify;
-    /** Connections the process opens besides the workers' pools (jobs, LISTEN). */
+    /** Connections the process opens besides the workers' pools (jobs, file-buffer drain, LISTEN). */
     public final int processConnections;
     /** Request fusion: database calls per worker running at once before pushes queue up. */
     public final int pushMaxInFlight;
@@ -55,6 +55,14 @@ public final class QueenConfig {
     public final int metricsRetentionDays;
     public final int evictionIntervalMs;
     public final int evictionBatchSize;
+    /** Where pushes are written while the database is unreachable or in push maintenance. */
+    public final Path bufferDir;
+    /** The buffer is drained into the database this often (when there is something to drain). */
+    public final int bufferFlushMs;
+    /** Buffered events per database call while draining. */
+    public final int bufferMaxBatch;
+    /** A buffer file is closed and a new one started after this many events. */
+    public final int bufferEventsPerFile;
 
     private QueenConfig(Env env) {
         host = env.string("HOST", "0.0.0.0");
@@ -83,9 +91,9 @@ public final class QueenConfig {
         // the reference opens 95 % of DB_POOL_SIZE off the hot path; never open more than it
         // would, the process's own connections (jobs, LISTEN) included; no room: no LISTEN
         int budget = env.has("DB_POOL_SIZE") ? env.integer("DB_POOL_SIZE", 150, 0, 10_000) * 95 / 100 : -1;
-        peerNotify = env.bool("QUEEN_PEER_NOTIFY", true) && budget != 1 && budget != 0;
-        // the background jobs' connection, and the LISTEN connection
-        processConnections = 1 + (peerNotify ? 1 : 0);
+        peerNotify = env.bool("QUEEN_PEER_NOTIFY", true) && (budget < 0 || budget >= 3);
+        // the background jobs' and the file buffer's connections, plus LISTEN when there is room
+        processConnections = 2 + (peerNotify ? 1 : 0);
         backgroundPoolSizes = new int[workers];
         if (budget >= 0) {
             split(Math.max(0, budget - processConnections), backgroundPoolSizes, 0);
@@ -111,6 +119,13 @@ public final class QueenConfig {
         metricsRetentionDays = env.integer("METRICS_RETENTION_DAYS", 90, 1, 36_500);
         evictionIntervalMs = env.integer("EVICTION_INTERVAL", 60_000, 100, 86_400_000);
         evictionBatchSize = env.integer("EVICTION_BATCH_SIZE", 1000, 1, 1_000_000);
+        // next to the embedded database rather than the reference's /var/lib path, which an
+        // ordinary user cannot write to
+        bufferDir = Path.of(env.string("FILE_BUFFER_DIR", dataDir.resolve("buffer").toString()))
+                .toAbsolutePath().normalize();
+        bufferFlushMs = env.integer("FILE_BUFFER_FLUSH_MS", 100, 10, 600_000);
+        bufferMaxBatch = env.integer("FILE_BUFFER_MAX_BATCH", 100, 1, 100_000);
+        bufferEventsPerFile = env.integer("FILE_BUFFER_EVENTS_PER_FILE", 10_000, 1, 100_000_000);
     }
 
     public static QueenConfig fromEnvironment() {

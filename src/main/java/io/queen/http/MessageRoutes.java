@@ -1,6 +1,9 @@
 package io.queen.http;
 
+import io.queen.buffer.FileBufferClient;
 import io.queen.config.QueenConfig;
+import io.queen.db.DbErrors;
+import io.queen.maintenance.MaintenanceState;
 import io.queen.metrics.QueenMetrics;
 import io.queen.queue.AckItem;
 import io.queen.queue.AckResult;
@@ -39,10 +42,15 @@ final class MessageRoutes {
     private final TransactionService transactions;
     private final LongPolls longPolls;
     private final QueenMetrics metrics;
+    private final MaintenanceState maintenance;
+    private final FileBufferClient buffer;
 
     MessageRoutes(QueenConfig config, Vertx vertx, PushService pushes, PopService pops, AckService acks,
-                  LeaseService leases, TransactionService transactions, LongPolls longPolls, QueenMetrics metrics) {
+                  LeaseService leases, TransactionService transactions, LongPolls longPolls, QueenMetrics metrics,
+                  MaintenanceState maintenance, FileBufferClient buffer) {
         this.metrics = metrics;
+        this.maintenance = maintenance;
+        this.buffer = buffer;
         this.config = config;
         this.vertx = vertx;
         this.pushes = pushes;
@@ -81,7 +89,16 @@ final class MessageRoutes {
             Responses.json(ctx, 201, "[]");
             return;
         }
+        if (maintenance.pushPaused()) {
+            pushToBuffer(ctx, batch);
+            return;
+        }
         pushes.push(batch).onComplete(ar -> {
+            if (ar.failed() && DbErrors.isUnavailable(ar.cause())) {
+                // failover: the items wait in the file buffer until the database is back
+                pushToBuffer(ctx, batch);
+                return;
+            }
             if (ar.failed()) {
                 Responses.failure(ctx, ar.cause());
                 return;
@@ -104,7 +121,36 @@ final class MessageRoutes {
         });
     }
 
+    /** Answers 201 "buffered" per item once the items are durable on disk, 500 "failed" if not. */
+    private void pushToBuffer(RoutingContext ctx, PushBatch batch) {
+        buffer.append(batch).onComplete(ar -> {
+            JsonOut out = new JsonOut(64 + batch.size() * 160).beginArray();
+            for (int i = 0; i < batch.size(); i++) {
+                out.beginObject()
+                        .field("status", ar.succeeded() ? "buffered" : "failed")
+                        .field("queue", batch.queue(i))
+                        .field("partition", batch.partition(i));
+                if (ar.succeeded()) {
+                    out.field("transactionId", batch.transactionId(i));
+                } else {
+                    out.field("error", "File buffer write failed");
+                }
+                out.endObject();
+            }
+            if (ar.succeeded()) {
+                metrics.pushRequests.increment();
+            }
+            Responses.json(ctx, ar.succeeded() ? 201 : 500, out.endArray().toString());
+        });
+    }
+
     private void pop(RoutingContext ctx, boolean specificPartition) {
+        if (maintenance.popPaused()) {
+            metrics.popRequests.increment();
+            metrics.popEmpty.increment();
+            Responses.noContent(ctx);
+            return;
+        }
         String queue = ctx.pathParam("queue");
         String partition = specificPartition ? ctx.pathParam("partition") : null;
         int batch = Bodies.queryInt(ctx, "batch", config.defaultBatch, 1);

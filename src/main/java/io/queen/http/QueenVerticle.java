@@ -1,6 +1,10 @@
 package io.queen.http;
 
 import io.queen.admin.ConsumerGroupAdmin;
+import io.queen.buffer.FileBufferClient;
+import io.queen.maintenance.MaintenanceBus;
+import io.queen.maintenance.MaintenanceFlags;
+import io.queen.maintenance.MaintenanceState;
 import io.queen.admin.Inspection;
 import io.queen.admin.QueueAdmin;
 import io.queen.config.QueenConfig;
@@ -42,6 +46,7 @@ public final class QueenVerticle extends VerticleBase {
     private Pool backgroundPool;
     private HttpServer server;
     private LongPolls longPolls;
+    private final MaintenanceState maintenance = new MaintenanceState();
 
     public QueenVerticle(QueenConfig config, PgConnectOptions connect, int workerId, QueenMetrics metrics) {
         this.metrics = metrics;
@@ -62,6 +67,12 @@ public final class QueenVerticle extends VerticleBase {
         WakeUps wakeUps = new WakeUps(vertx.eventBus());
         vertx.eventBus().<String>localConsumer(WakeUps.ADDRESS,
                 msg -> longPolls.wake(msg.body(), Integer.parseInt(msg.headers().get(WakeUps.PARTITIONS))));
+        MaintenanceBus.follow(vertx.eventBus(), MaintenanceBus.workerHolder(workerId), maintenance, key -> {
+            if (MaintenanceState.POP.equals(key) && maintenance.popPaused()) {
+                longPolls.finishAll(); // parked pops must not take messages while pops are paused
+            }
+        });
+        FileBufferClient buffer = new FileBufferClient(vertx.eventBus());
 
         Router router = Router.router(vertx);
         router.route().method(HttpMethod.OPTIONS).handler(ctx -> {
@@ -72,7 +83,8 @@ public final class QueenVerticle extends VerticleBase {
         PushService pushes = new PushService(hotPool, wakeUps, config.pushMaxInFlight, config.pushMaxItemsPerCall);
         new MessageRoutes(config, vertx, pushes, new PopService(hotPool),
                 new AckService(hotPool), new LeaseService(hotPool),
-                new TransactionService(backgroundPool, wakeUps), longPolls, metrics).mount(router);
+                new TransactionService(backgroundPool, wakeUps), longPolls, metrics, maintenance, buffer).mount(router);
+        new MaintenanceRoutes(backgroundPool, vertx.eventBus(), config.workers, maintenance, buffer).mount(router);
         new MetricsRoutes(metrics, config.totalHotConnections() + config.totalBackgroundConnections(),
                 () -> hotPool.size() + (backgroundPool == hotPool ? 0 : backgroundPool.size())).mount(router);
         ConsumerGroupAdmin groups = new ConsumerGroupAdmin(backgroundPool);
@@ -96,7 +108,12 @@ public final class QueenVerticle extends VerticleBase {
                 .setCompressionSupported(false)
                 .setIdleTimeout(0);
         server = vertx.createHttpServer(options).requestHandler(router);
-        return server.listen().onSuccess(s -> LOG.debug("Worker {} listening on {}:{}", workerId, config.host,
+        // the switches are in force before the first request; if the database cannot tell
+        // now, the file buffer's periodic re-read brings them within seconds
+        return MaintenanceFlags.read(backgroundPool)
+                .onSuccess(updates -> updates.forEach(maintenance::apply))
+                .otherwiseEmpty()
+                .compose(v -> server.listen()).onSuccess(s -> LOG.debug("Worker {} listening on {}:{}", workerId, config.host,
                 s.actualPort()));
     }
 

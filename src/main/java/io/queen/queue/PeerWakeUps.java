@@ -1,6 +1,7 @@
 package io.queen.queue;
 
 import io.queen.db.SqlFiles;
+import io.queen.maintenance.MaintenanceBus;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -22,6 +23,9 @@ import java.util.UUID;
  * a few milliseconds, so the push path neither waits for it nor pays a statement per push.
  * Missed notifications (while the connection is down) cost at most one re-check interval of
  * the parked pops, which re-check on their own timer anyway.
+ *
+ * <p>Maintenance switches changed through this server's API travel on the same channel, so
+ * that the other servers follow within milliseconds rather than at their next poll.
  */
 public final class PeerWakeUps extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(PeerWakeUps.class);
@@ -36,6 +40,7 @@ public final class PeerWakeUps extends VerticleBase {
 
     private PgConnection connection;
     private MessageConsumer<String> localPushes;
+    private MessageConsumer<JsonObject> localSwitches;
     private Map<String, Integer> pending = new HashMap<>();
     private boolean flushScheduled;
     private boolean stopping;
@@ -55,6 +60,11 @@ public final class PeerWakeUps extends VerticleBase {
             if (!flushScheduled) {
                 flushScheduled = true;
                 vertx.setTimer(coalesceMs, t -> flush());
+            }
+        });
+        localSwitches = vertx.eventBus().localConsumer(MaintenanceBus.ADDRESS, msg -> {
+            if (MaintenanceBus.FROM_API.equals(msg.headers().get(MaintenanceBus.ORIGIN))) {
+                sendPayload(new JsonObject().put("server", serverId).put("maintenance", msg.body()).encode());
             }
         });
         connectAndListen();
@@ -92,6 +102,11 @@ public final class PeerWakeUps extends VerticleBase {
         if (serverId.equals(wake.getString("server"))) {
             return;
         }
+        JsonObject maintenance = wake.getJsonObject("maintenance");
+        if (maintenance != null) {
+            MaintenanceBus.publish(vertx.eventBus(), maintenance, MaintenanceBus.FROM_PEER);
+            return;
+        }
         JsonObject queues = wake.getJsonObject("queues", new JsonObject());
         WakeUps local = new WakeUps(vertx.eventBus());
         for (String queue : queues.fieldNames()) {
@@ -127,7 +142,13 @@ public final class PeerWakeUps extends VerticleBase {
         if (queues.isEmpty() || connection == null) {
             return;
         }
-        String payload = new JsonObject().put("server", serverId).put("queues", queues).encode();
+        sendPayload(new JsonObject().put("server", serverId).put("queues", queues).encode());
+    }
+
+    private void sendPayload(String payload) {
+        if (connection == null) {
+            return; // the other servers' polls pick up what they miss
+        }
         connection.preparedQuery(NOTIFY).execute(Tuple.of(CHANNEL, payload))
                 .onFailure(e -> LOG.debug("NOTIFY failed: {}", e.toString()));
     }
@@ -135,7 +156,8 @@ public final class PeerWakeUps extends VerticleBase {
     @Override
     public Future<?> stop() {
         stopping = true;
-        return localPushes.unregister()
+        return localSwitches.unregister()
+                .compose(v -> localPushes.unregister())
                 .compose(v -> connection == null ? Future.succeededFuture() : connection.close());
     }
 }

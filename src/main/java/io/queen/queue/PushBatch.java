@@ -59,6 +59,29 @@ public final class PushBatch {
         return new UUID(msb, lsb);
     }
 
+    // item accessors, for writing a batch to the file buffer
+
+    public String queue(int i) {
+        return queues.get(i);
+    }
+
+    public String partition(int i) {
+        return partitions.get(i);
+    }
+
+    /** Never empty: generated in {@link #add} when the client gave none. */
+    public String transactionId(int i) {
+        return transactionIds.get(i);
+    }
+
+    public String payload(int i) {
+        return payloads.get(i);
+    }
+
+    public UUID traceId(int i) {
+        return traceIds.get(i);
+    }
+
     public int size() {
         return queues.size();
     }

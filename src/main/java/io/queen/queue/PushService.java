@@ -103,7 +103,7 @@ public final class PushService {
     }
 
     /** Queue → number of distinct partitions that received a message. */
-    static Map<String, Integer> partitionsByQueue(List<PushResult> results) {
+    public static Map<String, Integer> partitionsByQueue(List<PushResult> results) {
         Map<String, Set<UUID>> partitions = new HashMap<>();
         for (PushResult r : results) {
             if (r.queued()) {
@@ -128,8 +128,11 @@ public final class PushService {
         return own;
     }
 
-    /** Runs a push on any client: a pool, or a connection inside a transaction. */
-    static Future<List<PushResult>> execute(SqlClient client, PushBatch batch) {
+    /**
+     * Runs a push on any client: a pool, or a connection inside a transaction. Also the
+     * file buffer's drain path, so replayed events go through exactly the same SQL.
+     */
+    public static Future<List<PushResult>> execute(SqlClient client, PushBatch batch) {
         Tuple args = Tuple.of(
                 batch.queues.toArray(new String[0]),
                 batch.partitions.toArray(new String[0]),

@@ -1,0 +1,154 @@
+package io.queen.buffer;
+
+import io.queen.db.DbErrors;
+import io.queen.maintenance.MaintenanceState;
+import io.queen.queue.PushBatch;
+import io.queen.queue.PushService;
+import io.queen.queue.WakeUps;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Replays buffer files into the database through the normal push SQL: oldest file first, a
+ * bounded number of events per call, the file deleted only once all its events are stored.
+ * Replays are idempotent (each event keeps its transaction id), so a file that is retried
+ * after a partial drain only yields duplicates. Runs on the file buffer's worker context.
+ */
+final class BufferDrainer {
+    private static final Logger LOG = LoggerFactory.getLogger(BufferDrainer.class);
+
+    /** Push maintenance was switched on in the middle of a drain. */
+    private static final class Paused extends RuntimeException {
+        Paused() {
+            super("push maintenance", null, false, false);
+        }
+    }
+
+    private final BufferFiles files;
+    private final SqlClient db;
+    private final MaintenanceState maintenance;
+    private final WakeUps wakeUps;
+    private final int maxBatch;
+
+    private boolean draining;
+    private boolean dbHealthy = true;
+
+    BufferDrainer(BufferFiles files, SqlClient db, MaintenanceState maintenance, WakeUps wakeUps, int maxBatch) {
+        this.files = files;
+        this.db = db;
+        this.maintenance = maintenance;
+        this.wakeUps = wakeUps;
+        this.maxBatch = maxBatch;
+    }
+
+    /** One timer tick: starts a drain unless one is running, maintenance is on or nothing waits. */
+    void tick() {
+        if (draining || maintenance.pushPaused()) {
+            return;
+        }
+        List<Path> ready;
+        try {
+            files.rotate();
+            ready = files.ready();
+        } catch (IOException e) {
+            LOG.error("Cannot list the buffer directory: {}", e.toString());
+            return;
+        }
+        if (ready.isEmpty()) {
+            return;
+        }
+        draining = true;
+        drainAll(ready, 0).onComplete(ar -> draining = false);
+    }
+
+    boolean dbHealthy() {
+        return dbHealthy;
+    }
+
+    private Future<Void> drainAll(List<Path> ready, int index) {
+        if (index >= ready.size()) {
+            return Future.succeededFuture();
+        }
+        return drainFile(ready.get(index)).compose(v -> drainAll(ready, index + 1), e -> {
+            if (!(e instanceof Paused)) {
+                report(e);
+            }
+            return Future.succeededFuture();
+        });
+    }
+
+    private Future<Void> drainFile(Path file) {
+        List<BufferRecords.Event> events;
+        try {
+            events = files.read(file);
+        } catch (IOException e) {
+            setAside(file, 0, e);
+            return Future.succeededFuture();
+        }
+        return pushFrom(events, 0).compose(v -> {
+            try {
+                files.drained(file, events.size());
+            } catch (IOException e) {
+                // stored already; a later retry only produces duplicates
+                LOG.error("Could not delete drained buffer file {}: {}", file, e.toString());
+            }
+            return Future.<Void>succeededFuture();
+        }, e -> {
+            if (e instanceof Paused || DbErrors.isUnavailable(e)) {
+                return Future.failedFuture(e);
+            }
+            setAside(file, events.size(), e);
+            return Future.succeededFuture();
+        });
+    }
+
+    private Future<Void> pushFrom(List<BufferRecords.Event> events, int from) {
+        if (from >= events.size()) {
+            return Future.succeededFuture();
+        }
+        if (maintenance.pushPaused()) {
+            return Future.failedFuture(new Paused());
+        }
+        int to = Math.min(events.size(), from + maxBatch);
+        PushBatch batch = new PushBatch();
+        for (BufferRecords.Event e : events.subList(from, to)) {
+            batch.add(e.queue(), e.partition(), e.transactionId(), e.payloadJson(), e.traceId(), null);
+        }
+        return PushService.execute(db, batch).compose(results -> {
+            if (!dbHealthy) {
+                LOG.info("Database reachable again; draining {} buffered event(s)", files.pendingEvents());
+                dbHealthy = true;
+            }
+            wakeUps.announce(PushService.partitionsByQueue(results));
+            return pushFrom(events, to);
+        });
+    }
+
+    /** Logs an outage once, not on every tick; the next tick simply tries again. */
+    private void report(Throwable e) {
+        if (DbErrors.isUnavailable(e)) {
+            if (dbHealthy) {
+                LOG.warn("Database unreachable; {} buffered event(s) wait for it: {}", files.pendingEvents(),
+                        e.toString());
+            }
+            dbHealthy = false;
+        } else {
+            LOG.error("Buffer drain failed", e);
+        }
+    }
+
+    private void setAside(Path file, int events, Throwable why) {
+        LOG.error("Buffer file {} could not be drained, moved to failed/: {}", file, why.toString());
+        try {
+            files.setAside(file, events);
+        } catch (IOException e) {
+            LOG.error("Could not move {} to failed/: {}", file, e.toString());
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.queen;
+
+import io.queen.db.EmbeddedDatabase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Pushes survive a database outage and a server restart through the file buffer. */
+class FileBufferFailoverTest {
+
+    private static Map<String, String> external(int pgPort) {
+        return Map.of("PG_HOST", "localhost", "PG_PORT", Integer.toString(pgPort),
+                "PG_USER", "postgres", "PG_DB", "postgres", "DB_CONNECTION_TIMEOUT", "1000");
+    }
+
+    @Test
+    void pushesDuringAnOutageAreBufferedAndStoredExactlyOnce() throws Exception {
+        Path dir = Files.createTempDirectory("queen-failover");
+        int pgPort = TestServer.freePort();
+        EmbeddedDatabase db = EmbeddedDatabase.start(dir, pgPort);
+        TestServer server = null;
+        AtomicBoolean pushing = new AtomicBoolean(true);
+        try {
+            server = TestServer.start(dir, external(pgPort));
+            Http http = server.http;
+            String q = QueueClient.uniqueQueue();
+            List<String> accepted = new ArrayList<>();
+            Set<String> statuses = new HashSet<>();
+            CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> {
+                for (int i = 0; pushing.get(); i++) {
+                    String id = "f-" + i;
+                    Http.Response r = http.post("/api/v1/push", new JsonObject().put("items", new JsonArray()
+                            .add(new JsonObject().put("queue", q).put("partition", "p" + (i % 3))
+                                    .put("transactionId", id).put("payload", i))));
+                    assertEquals(201, r.status(), "push " + id + " -> " + r);
+                    String status = r.array().getJsonObject(0).getString("status");
+                    assertTrue(status.equals("queued") || status.equals("buffered"), r.body());
+                    synchronized (accepted) {
+                        accepted.add(id);
+                        statuses.add(status);
+                    }
+                }
+            });
+            Thread.sleep(500);
+            db.close();
+            db = null;
+            Thread.sleep(2000);
+            db = EmbeddedDatabase.start(dir, pgPort);
+            Thread.sleep(1500);
+            pushing.set(false);
+            producer.get(30, TimeUnit.SECONDS);
+            synchronized (accepted) {
+                assertTrue(statuses.contains("buffered"), "some pushes went to the buffer: " + statuses);
+                assertTrue(statuses.contains("queued"), "some pushes went to the database: " + statuses);
+            }
+
+            List<String> popped = MaintenanceTest.popAll(http, q, accepted.size(), 20_000);
+            assertEquals(accepted.size(), new HashSet<>(popped).size(), "every accepted push stored");
+            assertEquals(new HashSet<>(accepted), new HashSet<>(popped));
+            assertEquals(popped.size(), new HashSet<>(popped).size(), "no push stored twice");
+            Http.Response status = http.get("/api/v1/system/maintenance");
+            assertEquals(0L, status.json().getLong("bufferedMessages"), status.body());
+            assertTrue(status.json().getJsonObject("bufferStats").getBoolean("dbHealthy"), status.body());
+        } finally {
+            pushing.set(false);
+            if (server != null) {
+                server.stop();
+            }
+            if (db != null) {
+                db.close();
+            }
+        }
+    }
+
+    @Test
+    void theBufferSurvivesARestartOfTheServer() throws Exception {
+        Path dir = Files.createTempDirectory("queen-buffer-restart");
+        int pgPort = TestServer.freePort();
+        EmbeddedDatabase db = EmbeddedDatabase.start(dir, pgPort);
+        TestServer first = null;
+        TestServer second = null;
+        try {
+            first = TestServer.start(dir, external(pgPort));
+            String q = QueueClient.uniqueQueue();
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                ids.add(String.format("r-%02d", i));
+            }
+            MaintenanceTest.setPush(first.http, true);
+            MaintenanceTest.pushOneByOne(first.http, q, ids, "buffered");
+            first.stop();
+            first = null;
+
+            second = TestServer.start(dir, external(pgPort));
+            Http.Response status = second.http.get("/api/v1/system/maintenance");
+            assertTrue(status.json().getBoolean("maintenanceMode"), "the switch is persisted: " + status);
+            assertEquals(30L, status.json().getLong("bufferedMessages"), status.body());
+            assertEquals(204, second.http.get("/api/v1/pop/queue/" + q).status(), "still buffered");
+
+            MaintenanceTest.setPush(second.http, false);
+            assertEquals(ids, MaintenanceTest.popAll(second.http, q, 30, 10_000));
+        } finally {
+            if (first != null) {
+                first.stop();
+            }
+            if (second != null) {
+                second.stop();
+            }
+            db.close();
+        }
+    }
+}
