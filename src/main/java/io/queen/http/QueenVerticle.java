@@ -90,7 +90,9 @@ public final class QueenVerticle extends VerticleBase {
         ConsumerGroupAdmin groups = new ConsumerGroupAdmin(backgroundPool);
         new AdminRoutes(workerId, backgroundPool, new QueueAdmin(backgroundPool), groups).mount(router);
         new ConsumerGroupRoutes(groups).mount(router);
-        new InspectionRoutes(workerId, new Inspection(backgroundPool)).mount(router);
+        Inspection inspection = new Inspection(backgroundPool);
+        new InspectionRoutes(workerId, inspection).mount(router);
+        new StatusRoutes(workerId, inspection, buffer).mount(router);
         router.errorHandler(404, ctx -> Responses.error(ctx, 404, "Not Found: " + ctx.request().path()));
         router.errorHandler(405, ctx -> Responses.error(ctx, 405, "Method not allowed"));
         router.errorHandler(413, ctx -> Responses.error(ctx, 413,
