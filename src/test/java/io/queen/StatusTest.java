@@ -54,6 +54,25 @@ class StatusTest {
         assertTrue(rows.getJsonObject(0).getString("queuePath").startsWith(q + "/p"));
         assertEquals(2, http.get("/api/v1/status/queues/" + q + "/messages?limit=2").array().size());
 
+        Http.Response detail = http.get("/api/v1/status/queues/" + q);
+        assertEquals(200, detail.status(), detail.body());
+        JsonObject d = detail.json();
+        assertEquals(q, d.getJsonObject("queue").getString("name"));
+        assertEquals(300, d.getJsonObject("queue").getJsonObject("config").getInteger("leaseTime"));
+        JsonArray parts = d.getJsonArray("partitions");
+        assertEquals(2, parts.size(), detail.body());
+        JsonObject p0 = parts.stream().map(o -> (JsonObject) o).filter(p -> "p0".equals(p.getString("name")))
+                .findFirst().orElseThrow();
+        assertEquals(new JsonObject().put("total", 2).put("pending", 1).put("processing", 0).put("completed", 1)
+                .put("failed", 0).put("deadLetter", 0), p0.getJsonObject("messages"));
+        assertEquals(1, p0.getJsonObject("cursor").getInteger("totalConsumed"));
+        JsonObject totals = d.getJsonObject("totals");
+        assertEquals(4, totals.getInteger("total"));
+        assertEquals(2, totals.getInteger("pending"));
+        assertEquals(1, totals.getInteger("processing"));
+        assertEquals(1, totals.getInteger("completed"));
+        assertEquals(404, http.get("/api/v1/status/queues/nope-" + UUID.randomUUID()).status());
+
         assertEquals(404, http.get("/api/v1/status/queues/nope-" + UUID.randomUUID() + "/messages").status());
         assertEquals(400, http.get("/api/v1/status/queues?limit=lots").status());
     }

@@ -22,6 +22,7 @@ public final class Inspection {
 
     private static final String QUEUES = withCounts("resources_queues");
     private static final String QUEUE = withCounts("resources_queue");
+    private static final String STATUS_QUEUE = withCounts("status_queue");
     private static final String NAMESPACES = withCounts("resources_namespaces");
     private static final String TASKS = withCounts("resources_tasks");
     private static final String OVERVIEW = withCounts("resources_overview");
@@ -71,6 +72,11 @@ public final class Inspection {
     /** Empty when the queue does not exist. */
     public Future<RowSet<Row>> queue(String name) {
         return db.preparedQuery(QUEUE).execute(Tuple.of(name));
+    }
+
+    /** The status view of one queue: settings plus partitions; empty when it does not exist. */
+    public Future<RowSet<Row>> queueStatus(String name) {
+        return db.preparedQuery(STATUS_QUEUE).execute(Tuple.of(name));
     }
 
     public Future<RowSet<Row>> namespaces() {

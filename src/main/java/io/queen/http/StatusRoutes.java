@@ -35,6 +35,7 @@ final class StatusRoutes {
         router.get("/api/v1/status/buffers").handler(guard(this::buffers));
         router.get("/api/v1/status/queues").handler(guard(this::queues));
         router.get("/api/v1/status/queues/:queue/messages").handler(guard(this::queueMessages));
+        router.get("/api/v1/status/queues/:queue").handler(guard(this::queue));
     }
 
     private void buffers(RoutingContext ctx) {
@@ -87,6 +88,68 @@ final class StatusRoutes {
                     .endObject().field("total", matching.size());
             Responses.json(ctx, 200, out.endObject().toString());
         });
+    }
+
+    private void queue(RoutingContext ctx) {
+        inspection.queueStatus(ctx.pathParam("queue")).onComplete(ar -> {
+            if (ar.failed()) {
+                Responses.failure(ctx, ar.cause());
+                return;
+            }
+            if (ar.result().size() == 0) {
+                Responses.error(ctx, 404, "Queue not found");
+                return;
+            }
+            Row first = ar.result().iterator().next();
+            JsonOut out = new JsonOut().beginObject().name("queue").beginObject()
+                    .field("id", first.getUUID("id")).field("name", first.getString("name"))
+                    .field("namespace", first.getString("namespace")).field("task", first.getString("task"))
+                    .field("priority", first.getInteger("priority"))
+                    .field("createdAt", JsonOut.millis(first.getOffsetDateTime("created_at")))
+                    .name("config").beginObject()
+                    .field("leaseTime", first.getInteger("lease_time"))
+                    .field("retryLimit", first.getInteger("retry_limit"))
+                    .field("retryDelay", first.getInteger("retry_delay"))
+                    .field("ttl", first.getInteger("ttl"))
+                    .field("maxQueueSize", first.getInteger("max_queue_size"))
+                    .field("deadLetterQueue", first.getBoolean("dead_letter_queue"))
+                    .endObject().endObject()
+                    .name("partitions").beginArray();
+            long[] totals = new long[5];
+            for (Row r : ar.result()) {
+                if (r.getUUID("partition_id") == null) {
+                    continue;
+                }
+                long[] counts = {r.getLong("total"), r.getLong("pending"), r.getLong("processing"),
+                        r.getLong("completed"), r.getLong("dead_letter")};
+                for (int i = 0; i < counts.length; i++) {
+                    totals[i] += counts[i];
+                }
+                out.beginObject()
+                        .field("id", r.getUUID("partition_id")).field("name", r.getString("partition_name"))
+                        .field("createdAt", JsonOut.millis(r.getOffsetDateTime("partition_created_at")));
+                counts(out.name("messages"), counts);
+                counts(out.name("stats"), counts);
+                out.name("cursor").beginObject()
+                        .field("totalConsumed", r.getLong("total_consumed"))
+                        .field("batchesConsumed", r.getLong("batches_consumed")).endObject()
+                        .field("lastActivity", JsonOut.millis(r.getOffsetDateTime("last_activity")))
+                        .field("oldestMessage", JsonOut.micros(r.getOffsetDateTime("oldest")))
+                        .field("newestMessage", JsonOut.micros(r.getOffsetDateTime("newest")))
+                        .endObject();
+            }
+            out.endArray().name("totals").beginObject();
+            counts(out.name("messages"), totals);
+            out.field("total", totals[0]).field("pending", totals[1]).field("processing", totals[2])
+                    .field("completed", totals[3]).field("failed", 0).field("deadLetter", totals[4]);
+            Responses.json(ctx, 200, out.endObject().endObject().toString());
+        });
+    }
+
+    /** {total, pending, processing, completed, failed, deadLetter}; failed is always 0 (spec 3.8). */
+    private static void counts(JsonOut out, long[] c) {
+        out.beginObject().field("total", c[0]).field("pending", c[1]).field("processing", c[2])
+                .field("completed", c[3]).field("failed", 0).field("deadLetter", c[4]).endObject();
     }
 
     private void queueMessages(RoutingContext ctx) {
