@@ -87,3 +87,14 @@ $fn$;
 
 -- metrics retention deletes by age
 CREATE INDEX IF NOT EXISTS idx_retention_history_executed ON queen.retention_history (executed_at);
+
+-- Deletes the given messages (their DLQ rows and traces cascade) and answers how many went per
+-- partition: the tail every retention and eviction step shares.
+CREATE OR REPLACE FUNCTION queen.delete_messages_v1(p_ids uuid[])
+RETURNS TABLE (partition_id uuid, deleted integer)
+LANGUAGE sql AS $fn$
+    WITH gone AS (
+        DELETE FROM queen.messages m WHERE m.id = ANY (p_ids) RETURNING m.partition_id
+    )
+    SELECT gone.partition_id, count(*)::integer FROM gone GROUP BY gone.partition_id
+$fn$;

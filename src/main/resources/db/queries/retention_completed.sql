@@ -22,12 +22,6 @@ WITH floors AS (
        AND (m.created_at, m.id) <= (f.ts, f.id)
        AND m.created_at < now() - make_interval(secs => f.secs)
      LIMIT $1
-), deleted AS (
-    DELETE FROM queen.messages m
-     USING doomed d
-     WHERE m.id = d.id
-    RETURNING m.partition_id
 )
-SELECT partition_id, count(*)::integer AS deleted
-  FROM deleted
- GROUP BY partition_id
+SELECT partition_id, deleted
+  FROM queen.delete_messages_v1(ARRAY(SELECT doomed.id FROM doomed))

@@ -10,12 +10,6 @@ WITH doomed AS (
        AND m.created_at < now() - make_interval(secs => q.retention_seconds)
      WHERE q.retention_enabled AND q.retention_seconds > 0
      LIMIT $1
-), deleted AS (
-    DELETE FROM queen.messages m
-     USING doomed d
-     WHERE m.id = d.id
-    RETURNING m.partition_id
 )
-SELECT partition_id, count(*)::integer AS deleted
-  FROM deleted
- GROUP BY partition_id
+SELECT partition_id, deleted
+  FROM queen.delete_messages_v1(ARRAY(SELECT doomed.id FROM doomed))
