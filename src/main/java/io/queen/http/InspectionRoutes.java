@@ -90,18 +90,23 @@ final class InspectionRoutes {
         respond(ctx, inspection.queues(), rows -> {
             JsonOut out = new JsonOut(256 + rows.size() * 256).beginObject().name("queues").beginArray();
             for (Row r : rows) {
-                out.beginObject()
-                        .field("id", r.getUUID("id")).field("name", r.getString("name"))
-                        .field("namespace", r.getString("namespace")).field("task", r.getString("task"))
-                        .field("createdAt", JsonOut.millis(r.getOffsetDateTime("created_at")))
-                        .field("partitions", r.getLong("partitions"))
-                        .name("messages").beginObject()
-                        .field("total", r.getLong("total")).field("pending", r.getLong("pending"))
-                        .field("processing", r.getLong("processing"))
-                        .endObject().endObject();
+                queueSummary(out, r);
             }
             return out.endArray().endObject().toString();
         });
+    }
+
+    /** One queue of a listing (resources and status share the shape). */
+    static void queueSummary(JsonOut out, Row r) {
+        out.beginObject()
+                .field("id", r.getUUID("id")).field("name", r.getString("name"))
+                .field("namespace", r.getString("namespace")).field("task", r.getString("task"))
+                .field("createdAt", JsonOut.millis(r.getOffsetDateTime("created_at")))
+                .field("partitions", r.getLong("partitions"))
+                .name("messages").beginObject()
+                .field("total", r.getLong("total")).field("pending", r.getLong("pending"))
+                .field("processing", r.getLong("processing"))
+                .endObject().endObject();
     }
 
     private void queue(RoutingContext ctx) {

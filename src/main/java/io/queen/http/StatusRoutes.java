@@ -74,15 +74,7 @@ final class StatusRoutes {
             int to = (int) Math.min(matching.size(), (long) offset + limit);
             JsonOut out = new JsonOut().beginObject().name("queues").beginArray();
             for (Row r : matching.subList(from, to)) {
-                out.beginObject()
-                        .field("id", r.getUUID("id")).field("name", r.getString("name"))
-                        .field("namespace", r.getString("namespace")).field("task", r.getString("task"))
-                        .field("createdAt", JsonOut.millis(r.getOffsetDateTime("created_at")))
-                        .field("partitions", r.getLong("partitions"))
-                        .name("messages").beginObject()
-                        .field("total", r.getLong("total")).field("pending", r.getLong("pending"))
-                        .field("processing", r.getLong("processing"))
-                        .endObject().endObject();
+                InspectionRoutes.queueSummary(out, r);
             }
             out.endArray().name("pagination").beginObject().field("limit", limit).field("offset", offset)
                     .endObject().field("total", matching.size());
