@@ -3,14 +3,12 @@ package io.queen.http;
 import io.queen.admin.ConsumerGroupAdmin;
 import io.queen.admin.QueueAdmin;
 import io.queen.admin.QueueOptions;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.SqlClient;
 
 import java.time.OffsetDateTime;
-import java.util.function.Function;
 
 import static io.queen.http.MessageRoutes.guard;
 
@@ -83,7 +81,7 @@ final class AdminRoutes {
                 option(o, "retentionEnabled", d.retentionEnabled()),
                 option(o, "encryptionEnabled", d.encryptionEnabled()),
                 nonNegative(o, "maxWaitTimeSeconds", d.maxWaitTimeSeconds()));
-        respond(ctx, queues.configure(queue, namespace, task, options), c -> {
+        Responses.json(ctx, queues.configure(queue, namespace, task, options), c -> {
             QueueOptions s = c.options();
             return new JsonOut().beginObject()
                     .field("configured", true)
@@ -138,7 +136,7 @@ final class AdminRoutes {
 
     private void deleteQueue(RoutingContext ctx) {
         String queue = ctx.pathParam("queue");
-        respond(ctx, queues.delete(queue), existed -> new JsonOut().beginObject()
+        Responses.json(ctx, queues.delete(queue), existed -> new JsonOut().beginObject()
                 .field("deleted", true).field("queue", queue).field("existed", existed)
                 .endObject().toString());
     }
@@ -146,7 +144,7 @@ final class AdminRoutes {
     private void deleteGroup(RoutingContext ctx) {
         String group = ctx.pathParam("group");
         boolean metadata = Bodies.queryBool(ctx, "deleteMetadata", true);
-        respond(ctx, groups.delete(group, metadata), d -> new JsonOut().beginObject()
+        Responses.json(ctx, groups.delete(group, metadata), d -> new JsonOut().beginObject()
                 .field("success", true).field("consumerGroup", group)
                 .field("deletedPartitions", d.partitions()).field("metadataDeleted", d.metadataDeleted())
                 .endObject().toString());
@@ -156,7 +154,7 @@ final class AdminRoutes {
         String group = ctx.pathParam("group");
         String queue = ctx.pathParam("queue");
         boolean metadata = Bodies.queryBool(ctx, "deleteMetadata", true);
-        respond(ctx, groups.deleteForQueue(group, queue, metadata), d -> new JsonOut().beginObject()
+        Responses.json(ctx, groups.deleteForQueue(group, queue, metadata), d -> new JsonOut().beginObject()
                 .field("success", true).field("consumerGroup", group).field("queueName", queue)
                 .field("deletedPartitions", d.partitions()).field("metadataDeleted", d.metadataDeleted())
                 .endObject().toString());
@@ -172,7 +170,7 @@ final class AdminRoutes {
             throw ApiError.badRequest("Must specify either 'toEnd': true or 'timestamp'");
         }
         OffsetDateTime target = toEnd ? null : Bodies.requiredTimestamp(timestamp, "timestamp");
-        respond(ctx, groups.seekQueue(group, queue, toEnd, target), updated -> new JsonOut().beginObject()
+        Responses.json(ctx, groups.seekQueue(group, queue, toEnd, target), updated -> new JsonOut().beginObject()
                 .field("success", true).field("consumerGroup", group).field("queueName", queue)
                 .field("seekToEnd", toEnd).field("targetTimestamp", JsonOut.millis(target))
                 .field("partitionsUpdated", updated)
@@ -207,19 +205,10 @@ final class AdminRoutes {
             throw ApiError.badRequest("Missing subscriptionTimestamp in request body");
         }
         OffsetDateTime timestamp = Bodies.requiredTimestamp(raw, "subscriptionTimestamp");
-        respond(ctx, groups.updateSubscription(group, timestamp), rows -> new JsonOut().beginObject()
+        Responses.json(ctx, groups.updateSubscription(group, timestamp), rows -> new JsonOut().beginObject()
                 .field("success", true).field("consumerGroup", group)
                 .field("newTimestamp", JsonOut.millis(timestamp)).field("rowsUpdated", rows)
                 .endObject().toString());
     }
 
-    private static <T> void respond(RoutingContext ctx, Future<T> result, Function<T, String> body) {
-        result.onComplete(ar -> {
-            if (ar.failed()) {
-                Responses.failure(ctx, ar.cause());
-            } else {
-                Responses.json(ctx, 200, body.apply(ar.result()));
-            }
-        });
-    }
 }

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
 
 import static io.queen.http.MessageRoutes.guard;
 
@@ -58,7 +57,7 @@ final class InspectionRoutes {
     // ---- resources (3.8) ----
 
     private void overview(RoutingContext ctx) {
-        respond(ctx, inspection.overview(), r -> new JsonOut(1024).beginObject()
+        Responses.json(ctx, inspection.overview(), r -> new JsonOut(1024).beginObject()
                 .field("queues", r.getLong("queues")).field("partitions", r.getLong("partitions"))
                 .field("namespaces", r.getLong("namespaces")).field("tasks", r.getLong("tasks"))
                 .name("messages").beginObject()
@@ -87,7 +86,7 @@ final class InspectionRoutes {
     }
 
     private void queues(RoutingContext ctx) {
-        respond(ctx, inspection.queues(), rows -> {
+        Responses.json(ctx, inspection.queues(), rows -> {
             JsonOut out = new JsonOut(256 + rows.size() * 256).beginObject().name("queues").beginArray();
             for (Row r : rows) {
                 queueSummary(out, r);
@@ -164,7 +163,7 @@ final class InspectionRoutes {
     }
 
     private void groups(RoutingContext ctx, Future<RowSet<Row>> result, String listName, String keyName) {
-        respond(ctx, result, rows -> {
+        Responses.json(ctx, result, rows -> {
             JsonOut out = new JsonOut().beginObject().name(listName).beginArray();
             for (Row r : rows) {
                 out.beginObject().field(keyName, r.getString("name"))
@@ -190,7 +189,7 @@ final class InspectionRoutes {
         OffsetDateTime to = timestampParam(ctx, "to", now).truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
         MessageFilter filter = new MessageFilter(param(ctx, "queue"), param(ctx, "partition"), param(ctx, "ns"),
                 param(ctx, "task"), status, from, to, limit(ctx, 200), Bodies.queryInt(ctx, "offset", 0, 0));
-        respond(ctx, inspection.messages(filter), rows -> {
+        Responses.json(ctx, inspection.messages(filter), rows -> {
             boolean anyQueueMode = false;
             long busGroups = 0;
             JsonOut out = new JsonOut(256 + rows.size() * 512).beginObject().name("messages").beginArray();
@@ -282,7 +281,7 @@ final class InspectionRoutes {
     private void deleteMessage(RoutingContext ctx) {
         String partition = ctx.pathParam("partitionId");
         String transaction = ctx.pathParam("transactionId");
-        respond(ctx, inspection.deleteMessage(Uuids.parse(partition, "partitionId"), transaction),
+        Responses.json(ctx, inspection.deleteMessage(Uuids.parse(partition, "partitionId"), transaction),
                 deleted -> new JsonOut().beginObject()
                         .field("success", deleted).field("partitionId", partition)
                         .field("transactionId", transaction)
@@ -297,7 +296,7 @@ final class InspectionRoutes {
         int offset = Bodies.queryInt(ctx, "offset", 0, 0);
         DlqFilter filter = new DlqFilter(param(ctx, "queue"), param(ctx, "consumerGroup"), param(ctx, "partition"),
                 timestampParam(ctx, "from", null), timestampParam(ctx, "to", null), limit, offset);
-        respond(ctx, inspection.deadLetters(filter), rows -> {
+        Responses.json(ctx, inspection.deadLetters(filter), rows -> {
             JsonOut out = new JsonOut(256 + rows.size() * 512).beginObject().name("messages").beginArray();
             long total = 0;
             for (Row r : rows) {
@@ -380,7 +379,7 @@ final class InspectionRoutes {
 
     private void traces(RoutingContext ctx) {
         UUID partitionId = Uuids.parse(ctx.pathParam("partitionId"), "partitionId");
-        respond(ctx, inspection.traces(partitionId, ctx.pathParam("transactionId")), rows -> {
+        Responses.json(ctx, inspection.traces(partitionId, ctx.pathParam("transactionId")), rows -> {
             JsonOut out = new JsonOut(256 + rows.size() * 256).beginObject().name("traces").beginArray();
             for (Row r : rows) {
                 out.beginObject().field("id", r.getUUID("id")).field("event_type", r.getString("event_type"))
@@ -397,7 +396,7 @@ final class InspectionRoutes {
     private void tracesByName(RoutingContext ctx) {
         int limit = limit(ctx, 100);
         int offset = Bodies.queryInt(ctx, "offset", 0, 0);
-        respond(ctx, inspection.tracesByName(ctx.pathParam("traceName"), limit, offset), rows -> {
+        Responses.json(ctx, inspection.tracesByName(ctx.pathParam("traceName"), limit, offset), rows -> {
             JsonOut out = new JsonOut(256 + rows.size() * 512).beginObject().name("traces").beginArray();
             long total = 0;
             for (Row r : rows) {
@@ -425,7 +424,7 @@ final class InspectionRoutes {
     private void traceNames(RoutingContext ctx) {
         int limit = limit(ctx, 50);
         int offset = Bodies.queryInt(ctx, "offset", 0, 0);
-        respond(ctx, inspection.traceNames(limit, offset), rows -> {
+        Responses.json(ctx, inspection.traceNames(limit, offset), rows -> {
             JsonOut out = new JsonOut(256 + rows.size() * 128).beginObject().name("trace_names").beginArray();
             long total = 0;
             for (Row r : rows) {
@@ -478,13 +477,4 @@ final class InspectionRoutes {
         return limit;
     }
 
-    private static <T> void respond(RoutingContext ctx, Future<T> result, Function<T, String> body) {
-        result.onComplete(ar -> {
-            if (ar.failed()) {
-                Responses.failure(ctx, ar.cause());
-            } else {
-                Responses.json(ctx, 200, body.apply(ar.result()));
-            }
-        });
-    }
 }

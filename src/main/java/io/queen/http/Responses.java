@@ -23,6 +23,18 @@ final class Responses {
         response.setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
     }
 
+    /** 200 with the body made from the result, or the failure's status and JSON error. */
+    static <T> void json(RoutingContext ctx, io.vertx.core.Future<T> result,
+                         java.util.function.Function<T, String> body) {
+        result.onComplete(ar -> {
+            if (ar.failed()) {
+                failure(ctx, ar.cause());
+            } else {
+                json(ctx, 200, body.apply(ar.result()));
+            }
+        });
+    }
+
     static void noContent(RoutingContext ctx) {
         HttpServerResponse response = ctx.response();
         if (response.ended() || response.closed()) {
