@@ -33,8 +33,7 @@ class DatabaseOutageTest {
         EmbeddedDatabase db = EmbeddedDatabase.start(dir, pgPort);
         TestServer server = null;
         try {
-            server = TestServer.start(dir, Map.of("PG_HOST", "localhost", "PG_PORT", Integer.toString(pgPort),
-                    "PG_USER", "postgres", "PG_DB", "postgres", "DB_CONNECTION_TIMEOUT", "1000"));
+            server = TestServer.start(dir, TestServer.onDatabase(pgPort, "DB_CONNECTION_TIMEOUT", "1000"));
             Http http = server.http;
             QueueClient client = new QueueClient(http);
             String q = QueueClient.uniqueQueue();

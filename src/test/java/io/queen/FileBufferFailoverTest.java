@@ -23,8 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FileBufferFailoverTest {
 
     private static Map<String, String> external(int pgPort) {
-        return Map.of("PG_HOST", "localhost", "PG_PORT", Integer.toString(pgPort),
-                "PG_USER", "postgres", "PG_DB", "postgres", "DB_CONNECTION_TIMEOUT", "1000");
+        return TestServer.onDatabase(pgPort, "DB_CONNECTION_TIMEOUT", "1000");
     }
 
     @Test

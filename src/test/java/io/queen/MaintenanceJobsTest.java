@@ -32,8 +32,7 @@ class MaintenanceJobsTest {
     static void start() throws Exception {
         Path dir = Files.createTempDirectory("queen-jobs");
         db = EmbeddedDatabase.start(dir, 0);
-        server = TestServer.start(dir, Map.of("PG_HOST", "localhost", "PG_PORT", Integer.toString(db.port()),
-                "PG_USER", "postgres", "PG_DB", "postgres",
+        server = TestServer.start(dir, TestServer.onDatabase(db.port(),
                 "RETENTION_INTERVAL", "1000", "EVICTION_INTERVAL", "1000", "RETENTION_BATCH_SIZE", "2"));
         client = new QueueClient(server.http);
     }

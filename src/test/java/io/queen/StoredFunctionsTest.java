@@ -29,8 +29,7 @@ class StoredFunctionsTest {
     static void start() throws Exception {
         Path dir = Files.createTempDirectory("queen-sqlfn");
         db = EmbeddedDatabase.start(dir, 0);
-        server = TestServer.start(dir, Map.of("PG_HOST", "localhost", "PG_PORT", Integer.toString(db.port()),
-                "PG_USER", "postgres", "PG_DB", "postgres"));
+        server = TestServer.start(dir, TestServer.onDatabase(db.port()));
     }
 
     @AfterAll

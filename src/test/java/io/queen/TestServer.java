@@ -53,6 +53,19 @@ public final class TestServer {
         return new TestServer(QueenServer.start(QueenConfig.from(env)), port, dataDir);
     }
 
+    /** Settings for a server on a PostgreSQL started separately (embedded, trust auth) on {@code pgPort}. */
+    public static Map<String, String> onDatabase(int pgPort, String... more) {
+        Map<String, String> env = new HashMap<>(Map.of("PG_HOST", "localhost", "PG_PORT", Integer.toString(pgPort),
+                "PG_USER", "postgres", "PG_DB", "postgres"));
+        if (more.length % 2 != 0) {
+            throw new IllegalArgumentException("settings come in name/value pairs");
+        }
+        for (int i = 0; i < more.length; i += 2) {
+            env.put(more[i], more[i + 1]);
+        }
+        return env;
+    }
+
     public void stop() {
         server.stop();
     }

@@ -26,8 +26,7 @@ class TwoInstancesTest {
     static void start() throws Exception {
         Path dir = Files.createTempDirectory("queen-two");
         db = EmbeddedDatabase.start(dir, 0);
-        Map<String, String> shared = Map.of("PG_HOST", "localhost", "PG_PORT", Integer.toString(db.port()),
-                "PG_USER", "postgres", "PG_DB", "postgres",
+        Map<String, String> shared = TestServer.onDatabase(db.port(),
                 // a slow re-check timer: only the notification can explain a fast wake-up
                 "POP_WAIT_MAX_INTERVAL_MS", "10000");
         a = TestServer.start(dir, shared);
