@@ -27,7 +27,8 @@ public final class Migrations {
             "V002__push.sql",
             "V003__pop.sql",
             "V004__ack.sql",
-            "V005__jobs.sql");
+            "V005__jobs.sql",
+            "V006__observability.sql");
 
     private Migrations() {
     }
