@@ -58,10 +58,12 @@ public final class QueenServer {
             } finally {
                 setup.close();
             }
-            // before the workers: they hand it pushes as soon as they listen
+            // before the workers: they hand it pushes as soon as they listen, and an earlier
+            // run's buffered pushes are replayed first
             vertx.deployVerticle(new FileBufferVerticle(config, connect),
                             new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
-                    .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+                    .toCompletionStage().toCompletableFuture()
+                    .get(FileBufferVerticle.START_REPLAY_LIMIT_MS + 60_000, TimeUnit.MILLISECONDS);
             AtomicInteger nextWorker = new AtomicInteger();
             QueenMetrics metrics = new QueenMetrics();
             vertx.deployVerticle(() -> new QueenVerticle(config, connect, nextWorker.getAndIncrement(), metrics),

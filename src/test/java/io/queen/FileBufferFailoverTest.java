@@ -122,4 +122,79 @@ class FileBufferFailoverTest {
             db.close();
         }
     }
+
+    @Test
+    void anEarlierRunsBufferIsReplayedBeforeTheServerAcceptsPushes() throws Exception {
+        Path dir = Files.createTempDirectory("queen-buffer-replay");
+        int pgPort = TestServer.freePort();
+        EmbeddedDatabase db = EmbeddedDatabase.start(dir, pgPort);
+        TestServer server = null;
+        TestServer other = null;
+        try {
+            server = TestServer.start(dir, external(pgPort));
+            String q = QueueClient.uniqueQueue();
+            List<String> ids = new ArrayList<>();
+            MaintenanceTest.setPush(server.http, true);
+            for (int request = 0; request < 4; request++) {
+                JsonArray items = new JsonArray();
+                for (int i = 0; i < 500; i++) {
+                    String id = String.format("b-%04d", ids.size());
+                    ids.add(id);
+                    items.add(new JsonObject().put("queue", q).put("partition", "p").put("transactionId", id)
+                            .put("payload", i));
+                }
+                Http.Response r = server.http.post("/api/v1/push", new JsonObject().put("items", items));
+                assertEquals("buffered", r.array().getJsonObject(499).getString("status"), r.body());
+            }
+            server.stop();
+            server = null;
+            // maintenance is switched off while this server is down, by another one
+            other = TestServer.start(Files.createTempDirectory("queen-buffer-other"), external(pgPort));
+            MaintenanceTest.setPush(other.http, false);
+            other.stop();
+            other = null;
+
+            // small replay batches make the replay take long enough to race with a push
+            Map<String, String> slowReplay = new java.util.HashMap<>(external(pgPort));
+            slowReplay.put("FILE_BUFFER_MAX_BATCH", "10");
+            server = TestServer.start(dir, slowReplay);
+            // nothing waits here: the replay happened before the server answered anything
+            MaintenanceTest.pushOneByOne(server.http, q, List.of("after"), "queued");
+            Http.Response r = server.http.get("/api/v1/pop/queue/" + q + "/partition/p?batch=3000&autoAck=true");
+            List<String> expected = new ArrayList<>(ids);
+            expected.add("after");
+            assertEquals(expected, QueueClient.transactionIds(r), "buffered pushes first, in order, then the new one");
+            assertEquals(0L, server.http.get("/api/v1/system/maintenance").json().getLong("bufferedMessages"));
+        } finally {
+            if (server != null) {
+                server.stop();
+            }
+            if (other != null) {
+                other.stop();
+            }
+            db.close();
+        }
+    }
+
+    @Test
+    void filesSetAsideAreCountedWithTheirSize() throws Exception {
+        Path dir = Files.createTempDirectory("queen-buffer-failed");
+        Path failed = Files.createDirectories(dir.resolve("buffer").resolve("failed"));
+        Files.write(failed.resolve("failover_0001.buf"), new byte[1500]);
+        Files.write(failed.resolve("failover_0002.buf"), new byte[2500]);
+        TestServer server = TestServer.start(dir, Map.of());
+        try {
+            Http.Response r = server.http.get("/api/v1/system/maintenance");
+            JsonObject stats = r.json().getJsonObject("bufferStats");
+            assertEquals(2, stats.getInteger("failedCount"), r.body());
+            JsonObject files = stats.getJsonObject("failedFiles");
+            assertEquals(2, files.getInteger("count"), r.body());
+            assertEquals(4000L, files.getLong("totalBytes"), r.body());
+            assertEquals(2, files.getInteger("failoverCount"), r.body());
+            assertEquals(0, files.getInteger("qos0Count"), r.body());
+            assertEquals(2L, server.http.get("/api/v1/status/buffers").json().getLong("failed"));
+        } finally {
+            server.stop();
+        }
+    }
 }

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Replays buffer files into the database through the normal push SQL: oldest file first, a
@@ -22,6 +23,8 @@ import java.util.List;
  */
 final class BufferDrainer {
     private static final Logger LOG = LoggerFactory.getLogger(BufferDrainer.class);
+    private static final int BREAKER_FAILURES = 10;
+    private static final long BREAKER_REST_MS = 5000;
 
     /** Push maintenance was switched on in the middle of a drain. */
     private static final class Paused extends RuntimeException {
@@ -38,6 +41,9 @@ final class BufferDrainer {
 
     private boolean draining;
     private boolean dbHealthy = true;
+    /** Drains in a row that ended in an error; at {@link #BREAKER_FAILURES} the drainer rests. */
+    private int failuresInRow;
+    private long restUntilNanos;
 
     BufferDrainer(BufferFiles files, SqlClient db, MaintenanceState maintenance, WakeUps wakeUps, int maxBatch) {
         this.files = files;
@@ -47,10 +53,25 @@ final class BufferDrainer {
         this.maxBatch = maxBatch;
     }
 
-    /** One timer tick: starts a drain unless one is running, maintenance is on or nothing waits. */
+    /**
+     * One timer tick: starts a drain unless one is running, maintenance is on, the circuit
+     * breaker rests or nothing waits.
+     */
     void tick() {
-        if (draining || maintenance.pushPaused()) {
+        if (System.nanoTime() - restUntilNanos < 0) {
             return;
+        }
+        drainReady();
+    }
+
+    /**
+     * Drains the complete files that are waiting now. Completes when that drain is over, with
+     * true if it stored everything it tried (or there was nothing to do), false if it stopped
+     * on an error or on maintenance.
+     */
+    Future<Boolean> drainReady() {
+        if (draining || maintenance.pushPaused()) {
+            return Future.succeededFuture(false);
         }
         List<Path> ready;
         try {
@@ -58,28 +79,49 @@ final class BufferDrainer {
             ready = files.ready();
         } catch (IOException e) {
             LOG.error("Cannot list the buffer directory: {}", e.toString());
-            return;
+            return Future.succeededFuture(false);
         }
         if (ready.isEmpty()) {
-            return;
+            return Future.succeededFuture(true);
         }
         draining = true;
-        drainAll(ready, 0).onComplete(ar -> draining = false);
+        return drainAll(ready, 0).map(failure -> {
+            draining = false;
+            countOutcome(failure);
+            return failure == null;
+        });
+    }
+
+    /**
+     * Rests the drainer for a while after many failed drains in a row: each attempt against a
+     * database that is down costs a connection timeout and a log line, every tick.
+     */
+    private void countOutcome(Throwable failure) {
+        if (failure == null || failure instanceof Paused) {
+            failuresInRow = 0;
+            return;
+        }
+        if (++failuresInRow >= BREAKER_FAILURES) {
+            failuresInRow = 0;
+            restUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BREAKER_REST_MS);
+            LOG.debug("Buffer drain failed {} times in a row; resting {} ms", BREAKER_FAILURES, BREAKER_REST_MS);
+        }
     }
 
     boolean dbHealthy() {
         return dbHealthy;
     }
 
-    private Future<Void> drainAll(List<Path> ready, int index) {
+    /** Completes with the error that stopped the drain, or null when every file was drained. */
+    private Future<Throwable> drainAll(List<Path> ready, int index) {
         if (index >= ready.size()) {
-            return Future.succeededFuture();
+            return Future.succeededFuture(null);
         }
         return drainFile(ready.get(index)).compose(v -> drainAll(ready, index + 1), e -> {
             if (!(e instanceof Paused)) {
                 report(e);
             }
-            return Future.succeededFuture();
+            return Future.succeededFuture(e);
         });
     }
 

@@ -138,8 +138,17 @@ final class BufferFiles {
         }
     }
 
-    int failedFiles() throws IOException {
-        return list(failedDir, COMPLETE).size();
+    /** Files set aside in failed/ and their size on disk. */
+    record Failed(int count, long bytes) {
+    }
+
+    Failed failed() throws IOException {
+        long bytes = 0;
+        List<Path> failed = list(failedDir, COMPLETE);
+        for (Path file : failed) {
+            bytes += Files.size(file);
+        }
+        return new Failed(failed.size(), bytes);
     }
 
     long pendingEvents() {

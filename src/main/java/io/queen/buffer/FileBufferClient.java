@@ -31,7 +31,7 @@ public final class FileBufferClient {
                 .mapEmpty();
     }
 
-    /** {@code {pendingCount, failedCount, dbHealthy, bufferHealthy}} */
+    /** {@code {pendingCount, failedCount, failedBytes, dbHealthy, bufferHealthy}} */
     public Future<JsonObject> stats() {
         return bus.<JsonObject>request(STATS, null).map(msg -> msg.body());
     }

@@ -8,6 +8,7 @@ import io.queen.maintenance.MaintenancePoller;
 import io.queen.maintenance.MaintenanceState;
 import io.queen.queue.WakeUps;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -17,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The process's one file buffer (spec 2.15). Deployed as a worker verticle: file writes,
@@ -29,6 +31,10 @@ public final class FileBufferVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(FileBufferVerticle.class);
     private static final long MAINTENANCE_POLL_MS = 2000;
     private static final long FAILED_RETRY_MS = 30_000;
+    /** How long start-up waits for the replay of an earlier run's buffer, like the reference. */
+    public static final long START_REPLAY_LIMIT_MS = TimeUnit.HOURS.toMillis(1);
+    private static final long START_REPLAY_RETRY_MS = 1000;
+    private static final long START_REPLAY_PROGRESS_MS = 5000;
 
     private final QueenConfig config;
     private final PgConnectOptions connect;
@@ -70,6 +76,7 @@ public final class FileBufferVerticle extends VerticleBase {
                 .onSuccess(updates -> updates.forEach(maintenance::apply))
                 .onFailure(e -> LOG.warn("Could not read the maintenance switches at start: {}", e.toString()))
                 .otherwiseEmpty()
+                .compose(v -> replayBeforeListening())
                 .onComplete(ar -> {
                     vertx.setPeriodic(config.bufferFlushMs, id -> drainer.tick());
                     vertx.setPeriodic(FAILED_RETRY_MS, id -> retryFailed());
@@ -77,18 +84,65 @@ public final class FileBufferVerticle extends VerticleBase {
                 });
     }
 
+    /**
+     * Replays what an earlier run left in the buffer before the workers start listening (the
+     * server waits for this verticle): a push accepted now must not overtake older buffered
+     * pushes to the same partition. Gives up after {@link #START_REPLAY_LIMIT_MS} so that a
+     * database refusing the replay cannot keep the server down for good.
+     */
+    private Future<Void> replayBeforeListening() {
+        long events = files.pendingEvents();
+        if (events == 0) {
+            return Future.succeededFuture();
+        }
+        if (maintenance.pushPaused()) {
+            LOG.info("Push maintenance is on: the {} buffered event(s) stay buffered until it is switched off", events);
+            return Future.succeededFuture();
+        }
+        LOG.info("Replaying {} buffered event(s) before accepting requests", events);
+        long started = System.nanoTime();
+        long progress = vertx.setPeriodic(START_REPLAY_PROGRESS_MS, id ->
+                LOG.info("Replaying the file buffer: {} event(s) left", files.pendingEvents()));
+        Promise<Void> done = Promise.promise();
+        replayUntilEmpty(started, done);
+        return done.future().onComplete(ar -> {
+            vertx.cancelTimer(progress);
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            if (files.pendingEvents() == 0) {
+                LOG.info("File buffer replayed in {} ms", ms);
+            } else {
+                LOG.warn("Starting with {} event(s) still buffered after {} ms; they drain in the background",
+                        files.pendingEvents(), ms);
+            }
+        });
+    }
+
+    private void replayUntilEmpty(long started, Promise<Void> done) {
+        drainer.drainReady().onComplete(ar -> {
+            boolean finished = ar.succeeded() && ar.result();
+            boolean tooLong = System.nanoTime() - started > TimeUnit.MILLISECONDS.toNanos(START_REPLAY_LIMIT_MS);
+            if (finished || maintenance.pushPaused() || tooLong) {
+                done.complete();
+            } else {
+                vertx.setTimer(START_REPLAY_RETRY_MS, id -> replayUntilEmpty(started, done));
+            }
+        });
+    }
+
     private JsonObject stats() {
-        int failed;
+        BufferFiles.Failed failed;
         try {
-            failed = files.failedFiles();
+            failed = files.failed();
         } catch (IOException e) {
-            failed = -1;
+            LOG.error("Cannot list the buffer's failed/ directory: {}", e.toString());
+            failed = null;
         }
         return new JsonObject()
                 .put("pendingCount", files.pendingEvents())
-                .put("failedCount", failed)
+                .put("failedCount", failed == null ? -1 : failed.count())
+                .put("failedBytes", failed == null ? -1 : failed.bytes())
                 .put("dbHealthy", drainer.dbHealthy())
-                .put("bufferHealthy", files.writable() && failed >= 0);
+                .put("bufferHealthy", files.writable() && failed != null);
     }
 
     private void retryFailed() {

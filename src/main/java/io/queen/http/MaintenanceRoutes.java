@@ -57,6 +57,14 @@ final class MaintenanceRoutes {
                     .field("pendingCount", s.getLong("pendingCount"))
                     .field("failedCount", s.getInteger("failedCount"))
                     .field("dbHealthy", s.getBoolean("dbHealthy"))
+                    .name("failedFiles").beginObject()
+                    .field("count", s.getInteger("failedCount"))
+                    .field("totalBytes", s.getLong("failedBytes"))
+                    .field("totalMB", Math.round(s.getLong("failedBytes") / 1048576.0 * 100) / 100.0)
+                    // every buffer file this server writes is a failover file; it has no QoS-0 family
+                    .field("failoverCount", s.getInteger("failedCount"))
+                    .field("qos0Count", 0)
+                    .endObject()
                     .endObject()
                     .endObject().toString());
         });
