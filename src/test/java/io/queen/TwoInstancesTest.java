@@ -61,6 +61,42 @@ class TwoInstancesTest {
     }
 
     @Test
+    void internalNotifyWakesParkedPopsForMessagesThatCameWithoutAWakeUp() throws Exception {
+        // a third server that tells nobody about its pushes
+        Map<String, String> silent = TestServer.onDatabase(db.port(), "QUEEN_PEER_NOTIFY", "false");
+        TestServer c = TestServer.start(Files.createTempDirectory("queen-silent"), silent);
+        try {
+            String q = "two-notify-" + UUID.randomUUID();
+            CompletableFuture<long[]> parked = CompletableFuture.supplyAsync(() -> {
+                Http.Response r = b.http.get("/api/v1/pop/queue/" + q + "?wait=true&timeout=8000");
+                return new long[]{System.nanoTime(), r.status()};
+            });
+            Thread.sleep(400);
+            Http.Response pushed = c.http.post("/api/v1/push", "{\"items\":[{\"queue\":\"" + q + "\",\"payload\":1}]}");
+            assertEquals(201, pushed.status(), pushed.body());
+            Thread.sleep(500);
+            assertTrue(!parked.isDone(), "without a wake-up the pop waits for its 10 s re-check");
+
+            Http.Response notified = a.http.post("/internal/api/notify", "{\"queue\":\"" + q + "\",\"partition\":\"Default\"}");
+            long notifiedAt = System.nanoTime();
+            assertEquals(200, notified.status(), notified.body());
+            assertEquals("ok", notified.json().getString("status"));
+            long[] popped = parked.get(10, TimeUnit.SECONDS);
+            assertEquals(200, popped[1]);
+            long wakeMs = (popped[0] - notifiedAt) / 1_000_000;
+            assertTrue(wakeMs < 150, "B woke " + wakeMs + " ms after the notify sent to A");
+
+            Http.Response missing = a.http.post("/internal/api/notify", "{\"partition\":\"x\"}");
+            assertEquals(400, missing.status(), missing.body());
+            assertEquals("queue is required", missing.json().getString("error"));
+            assertEquals("postgres-notify", a.http.get("/api/v1/system/shared-state").json().getString("peerWakeUps"));
+            assertEquals("off", c.http.get("/internal/api/shared-state/stats").json().getString("peerWakeUps"));
+        } finally {
+            c.stop();
+        }
+    }
+
+    @Test
     void maintenanceSwitchedOnOneServerAppliesToTheOther() throws Exception {
         String q = "two-maint-" + UUID.randomUUID();
         Http.Response pushed = a.http.post("/api/v1/push", "{\"items\":[{\"queue\":\"" + q + "\",\"payload\":1}]}");

@@ -93,6 +93,7 @@ public final class QueenVerticle extends VerticleBase {
         Inspection inspection = new Inspection(backgroundPool);
         new InspectionRoutes(workerId, inspection).mount(router);
         new StatusRoutes(workerId, inspection, buffer).mount(router);
+        new InternalRoutes(wakeUps, config.peerNotify).mount(router);
         router.errorHandler(404, ctx -> Responses.error(ctx, 404, "Not Found: " + ctx.request().path()));
         router.errorHandler(405, ctx -> Responses.error(ctx, 405, "Method not allowed"));
         router.errorHandler(413, ctx -> Responses.error(ctx, 413,
