@@ -8,6 +8,8 @@ import io.queen.queue.PopService;
 import io.queen.queue.PoppedMessage;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One pop HTTP request from arrival to answer. With {@code wait=true} it stays registered in
@@ -16,6 +18,7 @@ import io.vertx.ext.web.RoutingContext;
  * servers). All of it runs on the owning worker's event loop.
  */
 final class PopRequest {
+    private static final Logger LOG = LoggerFactory.getLogger(PopRequest.class);
     final PopQuery query;
     private final RoutingContext ctx;
     private final PopService pops;
@@ -79,6 +82,11 @@ final class PopRequest {
         wokenWhileInFlight = false;
         pops.pop(query).onComplete(ar -> {
             inFlight = false;
+            if (ar.succeeded() && !ar.result().isEmpty() && ctx.response().closed()) {
+                finish();
+                giveBack(ar.result());
+                return;
+            }
             if (finished) {
                 return;
             }
@@ -107,6 +115,21 @@ final class PopRequest {
                 });
             }
         });
+    }
+
+    /**
+     * The client left while its pop was in the database. Leased messages go back at once rather
+     * than after the lease time; auto-acked ones are gone (auto-ack is at-most-once).
+     */
+    private void giveBack(PopOutcome outcome) {
+        if (query.autoAck()) {
+            LOG.warn("Pop client on queue {} disconnected before its answer: {} auto-acked message(s) were not delivered",
+                    query.queue(), outcome.messages().size());
+            return;
+        }
+        pops.releaseUndelivered(query.leaseId())
+                .onFailure(e -> LOG.warn("Could not release the lease of an undelivered pop (it expires by itself): {}",
+                        e.toString()));
     }
 
     private void finish() {

@@ -9,10 +9,12 @@ import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /** One pop attempt = one database call (lease, read and, with auto-ack, the ack). */
 public final class PopService {
     private static final String SQL = SqlFiles.query("pop");
+    private static final String RELEASE = SqlFiles.query("release_undelivered_lease");
 
     private final SqlClient db;
 
@@ -48,5 +50,10 @@ public final class PopService {
             }
             return new PopOutcome(reason, messages);
         });
+    }
+
+    /** Ends the lease of a pop whose client went away before the answer: @return partitions freed */
+    public Future<Integer> releaseUndelivered(UUID leaseId) {
+        return db.preparedQuery(RELEASE).execute(Tuple.of(leaseId)).map(rows -> rows.rowCount());
     }
 }
