@@ -182,6 +182,40 @@ class TransactionTest {
     }
 
     @Test
+    void transactionsPushingToTheSamePartitionsInOppositeOrderDoNotDeadlock() throws Exception {
+        String q = QueueClient.uniqueQueue();
+        int rounds = 40;
+        java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<List<Object>>> runs = List.of(
+                    two.submit(() -> oppositeOrderRounds(q, "x", "y", "xy", rounds)),
+                    two.submit(() -> oppositeOrderRounds(q, "y", "x", "yx", rounds)));
+            for (java.util.concurrent.Future<List<Object>> run : runs) {
+                List<Object> failures = run.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                assertEquals(List.of(), failures, "every transaction commits");
+            }
+        } finally {
+            two.shutdownNow();
+        }
+        Http.Response r = http.get("/api/v1/pop/queue/" + q + "/partition/x?batch=1000&autoAck=true");
+        assertEquals(2 * rounds, r.json().getJsonArray("messages").size());
+    }
+
+    /** Each transaction pushes to partition {@code first} and then to {@code second}. */
+    private List<Object> oppositeOrderRounds(String q, String first, String second, String tag, int rounds) {
+        List<Object> failures = new java.util.ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            Http.Response r = http.post("/api/v1/transaction", new JsonObject().put("operations", new JsonArray()
+                    .add(pushOp(q, first, tag + "-a-" + i, i))
+                    .add(pushOp(q, second, tag + "-b-" + i, i))));
+            if (r.status() != 200 || !r.json().getBoolean("success")) {
+                failures.add(r.body());
+            }
+        }
+        return failures;
+    }
+
+    @Test
     void twoPushesWithTheSameTransactionIdInOneCallFail() {
         String q = QueueClient.uniqueQueue();
         JsonObject result = transaction(new JsonArray()

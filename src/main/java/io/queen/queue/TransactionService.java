@@ -8,6 +8,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
@@ -39,7 +40,7 @@ public final class TransactionService {
         List<OpResult> results = new ArrayList<>();
         List<PushResult> pushed = new ArrayList<>();
         return pool.getConnection().compose(conn -> conn.begin()
-                .compose(tx -> run(conn, ops, 0, results, pushed)
+                .compose(tx -> run(conn, ops, results, pushed)
                         .compose(v -> tx.commit())
                         .map(v -> {
                             wakeUps.announce(PushService.partitionsByQueue(pushed));
@@ -58,36 +59,73 @@ public final class TransactionService {
         return error.getMessage() == null ? error.toString() : error.getMessage();
     }
 
-    private Future<Void> run(SqlConnection conn, List<TransactionOp> ops, int index, List<OpResult> results,
+    /**
+     * Runs the acks first, ordered by partition and group, then every push in one call: each
+     * kind of lock is then taken in one global order (consumer rows before partitions, each
+     * sorted), so two transactions touching the same partitions in opposite orders wait for
+     * each other instead of deadlocking. Atomicity makes the order invisible otherwise, except
+     * that an ack can see a message pushed by the same transaction.
+     */
+    private Future<Void> run(SqlConnection conn, List<TransactionOp> ops, List<OpResult> results,
                              List<PushResult> pushed) {
-        if (index == ops.size()) {
+        List<Integer> ackOrder = new ArrayList<>();
+        List<Integer> pushOrder = new ArrayList<>();
+        for (int i = 0; i < ops.size(); i++) {
+            (ops.get(i) instanceof TransactionOp.Ack ? ackOrder : pushOrder).add(i);
+        }
+        // PostgreSQL's uuid order (unsigned bytes), the order the batch ack locks in too
+        ackOrder.sort(Comparator
+                .comparing((Integer i) -> ((TransactionOp.Ack) ops.get(i)).item().partitionId(),
+                        Comparator.comparing(UUID::getMostSignificantBits, Long::compareUnsigned)
+                                .thenComparing(UUID::getLeastSignificantBits, Long::compareUnsigned))
+                .thenComparing(i -> ((TransactionOp.Ack) ops.get(i)).consumerGroup()));
+        return acks(conn, ops, ackOrder, 0, results)
+                .compose(v -> pushes(conn, ops, pushOrder, results, pushed))
+                .onComplete(ar -> results.sort(Comparator.comparingInt(OpResult::index)));
+    }
+
+    private Future<Void> acks(SqlConnection conn, List<TransactionOp> ops, List<Integer> order, int at,
+                              List<OpResult> results) {
+        if (at == order.size()) {
             return Future.succeededFuture();
         }
-        TransactionOp op = ops.get(index);
-        Future<OpResult> step;
-        if (op instanceof TransactionOp.Push push) {
-            step = PushService.execute(conn, push.batch()).compose(outcome -> {
-                PushResult r = outcome.get(0);
+        int index = order.get(at);
+        TransactionOp.Ack ack = (TransactionOp.Ack) ops.get(index);
+        AckItem item = ack.item();
+        return conn.preparedQuery(ACK_SQL)
+                .execute(Tuple.of(item.transactionId(), item.partitionId(), ack.consumerGroup(), item.leaseId(),
+                        item.status(), item.error()))
+                .compose(rows -> {
+                    results.add(new OpResult(index, "ack", item.transactionId(), null, null, null,
+                            rows.iterator().next().getBoolean(0)));
+                    return acks(conn, ops, order, at + 1, results);
+                });
+    }
+
+    private Future<Void> pushes(SqlConnection conn, List<TransactionOp> ops, List<Integer> order,
+                                List<OpResult> results, List<PushResult> pushed) {
+        if (order.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        List<PushBatch> batches = new ArrayList<>(order.size());
+        for (int index : order) {
+            batches.add(((TransactionOp.Push) ops.get(index)).batch());
+        }
+        return PushService.execute(conn, PushBatch.concat(batches)).compose(outcome -> {
+            for (int k = 0; k < outcome.size(); k++) {
+                PushResult r = outcome.get(k);
                 if (!r.queued()) {
                     return Future.failedFuture("duplicate key value violates unique constraint "
                             + "\"messages_partition_transaction_unique\" (transactionId " + r.transactionId() + ")");
                 }
+            }
+            for (int k = 0; k < outcome.size(); k++) {
+                PushResult r = outcome.get(k);
                 pushed.add(r);
-                return Future.succeededFuture(new OpResult(index, "push", r.transactionId(), r.messageId(),
-                        r.partitionId(), r.queue(), false));
-            });
-        } else {
-            TransactionOp.Ack ack = (TransactionOp.Ack) op;
-            AckItem item = ack.item();
-            step = conn.preparedQuery(ACK_SQL)
-                    .execute(Tuple.of(item.transactionId(), item.partitionId(), ack.consumerGroup(), item.leaseId(),
-                            item.status(), item.error()))
-                    .map(rows -> new OpResult(index, "ack", item.transactionId(), null, null, null,
-                            rows.iterator().next().getBoolean(0)));
-        }
-        return step.compose(result -> {
-            results.add(result);
-            return run(conn, ops, index + 1, results, pushed);
+                results.add(new OpResult(order.get(k), "push", r.transactionId(), r.messageId(), r.partitionId(),
+                        r.queue(), false));
+            }
+            return Future.<Void>succeededFuture();
         });
     }
 }
