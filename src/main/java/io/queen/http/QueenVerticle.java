@@ -7,6 +7,7 @@ import io.queen.maintenance.MaintenanceFlags;
 import io.queen.maintenance.MaintenanceState;
 import io.queen.admin.Inspection;
 import io.queen.admin.QueueAdmin;
+import io.queen.admin.Statistics;
 import io.queen.config.QueenConfig;
 import io.queen.db.Databases;
 import io.queen.metrics.QueenMetrics;
@@ -93,6 +94,7 @@ public final class QueenVerticle extends VerticleBase {
         Inspection inspection = new Inspection(backgroundPool);
         new InspectionRoutes(workerId, inspection).mount(router);
         new StatusRoutes(workerId, inspection, buffer).mount(router);
+        new StatsRoutes(new Statistics(backgroundPool), vertx.eventBus()).mount(router);
         router.errorHandler(404, ctx -> Responses.error(ctx, 404, "Not Found: " + ctx.request().path()));
         router.errorHandler(405, ctx -> Responses.error(ctx, 405, "Method not allowed"));
         router.errorHandler(413, ctx -> Responses.error(ctx, 413,
