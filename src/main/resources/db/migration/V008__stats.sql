@@ -168,7 +168,7 @@ $fn$;
 -- leases that expired since, and retention deletes. The p_margin look-back covers
 -- transactions that were still open when the previous computation took its snapshot.
 CREATE OR REPLACE FUNCTION queen.stats_refresh_active_v1(p_limit integer, p_margin interval)
-RETURNS TABLE (partitions integer, written integer, removed integer)
+RETURNS TABLE (last_partition uuid, partitions integer, written integer, removed integer)
 LANGUAGE plpgsql AS $fn$
 DECLARE
     v_ids uuid[];
@@ -194,10 +194,12 @@ BEGIN
              ORDER BY c.since NULLS FIRST
              LIMIT p_limit) x;
     IF v_ids IS NULL THEN
-        RETURN QUERY SELECT 0, 0, 0;
+        RETURN QUERY SELECT NULL::uuid, 0, 0, 0;
         RETURN;
     END IF;
-    RETURN QUERY SELECT cardinality(v_ids), r.written, r.removed FROM queen.stats_refresh_partitions_v1(v_ids) r;
+    -- these are not in id order: nothing to continue from
+    RETURN QUERY SELECT NULL::uuid, cardinality(v_ids), r.written, r.removed
+                   FROM queen.stats_refresh_partitions_v1(v_ids) r;
 END;
 $fn$;
 

@@ -1,11 +1,7 @@
 -- /analytics/retention: retention_history per bucket of $3 minutes from $1 to $2 (oldest
 -- first, empty buckets included), over the queue $4 (NULL: all). Rows of partitions deleted
 -- since are gone with them (the table cascades).
-WITH buckets AS (
-    SELECT b
-      FROM generate_series(date_bin(make_interval(mins => $3), $1::timestamptz, 'epoch'),
-                           $2::timestamptz, make_interval(mins => $3)) b
-),
+WITH buckets AS (/*time_buckets*/),
 events AS (
     SELECT date_bin(make_interval(mins => $3), rh.executed_at, 'epoch') AS b,
            coalesce(sum(rh.messages_deleted) FILTER (WHERE rh.retention_type = 'retention'), 0) AS retention,

@@ -5,25 +5,19 @@
 -- dead letters are counted live over the matching partitions. Request, message and error
 -- counters are the workers' per-minute figures over the window (worker_metrics has no queue
 -- dimension, so they are server-wide whatever the filters).
-WITH unfiltered AS (
+WITH scoped AS (/*scoped_queues*/),
+unfiltered AS (
     SELECT $1::text IS NULL AND $2::text IS NULL AND $3::text IS NULL AS yes
 ),
 scope AS (
-    SELECT pt.id
-      FROM queen.partitions pt JOIN queen.queues q ON q.id = pt.queue_id
-     WHERE ($1::text IS NULL OR q.name = $1::text)
-       AND ($2::text IS NULL OR q.namespace = $2::text)
-       AND ($3::text IS NULL OR q.task = $3::text)
+    SELECT pt.id FROM queen.partitions pt JOIN scoped q ON q.id = pt.queue_id
 ),
 picked AS (
     SELECT s.* FROM queen.stats s, unfiltered u
      WHERE u.yes AND s.stat_type = 'system' AND s.stat_key = 'system'
     UNION ALL
-    SELECT s.* FROM queen.stats s JOIN queen.queues q ON q.id = s.queue_id, unfiltered u
+    SELECT s.* FROM queen.stats s JOIN scoped q ON q.id = s.queue_id, unfiltered u
      WHERE NOT u.yes AND s.stat_type = 'queue'
-       AND ($1::text IS NULL OR q.name = $1::text)
-       AND ($2::text IS NULL OR q.namespace = $2::text)
-       AND ($3::text IS NULL OR q.task = $3::text)
 ),
 counts AS (
     SELECT coalesce(sum(p.total_messages), 0)::bigint AS total,

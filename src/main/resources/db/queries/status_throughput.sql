@@ -4,11 +4,7 @@
 -- bucket, then summed over replicas). system_metrics sections hold avg/min/max/last per
 -- sample: cpu.*_us is CPU time in microseconds per second of sampling (1 000 000 = one core),
 -- memory.rss_bytes and database.pool_* are levels.
-WITH buckets AS (
-    SELECT b
-      FROM generate_series(date_bin(make_interval(mins => $3), $1::timestamptz, 'epoch'),
-                           $2::timestamptz, make_interval(mins => $3)) b
-),
+WITH buckets AS (/*time_buckets*/),
 work AS (
     SELECT date_bin(make_interval(mins => $3), wm.bucket_time, 'epoch') AS b,
            sum(wm.push_message_count) AS ingested, sum(wm.ack_message_count) AS processed,

@@ -15,13 +15,16 @@ import java.time.OffsetDateTime;
  * statistics views. Each call is one statement; rows go to the HTTP layer as they are.
  */
 public final class Statistics {
-    private static final String THROUGHPUT = SqlFiles.query("status_throughput");
-    private static final String QUEUES = SqlFiles.query("status_queues");
-    private static final String SUMMARY = SqlFiles.query("status_summary");
-    private static final String DLQ_ERRORS = SqlFiles.query("status_dlq_errors");
+    private static final String SCOPED_QUEUES = SqlFiles.query("scoped_queues");
+    private static final String TIME_BUCKETS = SqlFiles.query("time_buckets");
+
+    private static final String THROUGHPUT = withFragments("status_throughput");
+    private static final String QUEUES = withFragments("status_queues");
+    private static final String SUMMARY = withFragments("status_summary");
+    private static final String DLQ_ERRORS = withFragments("status_dlq_errors");
     private static final String WORKERS = SqlFiles.query("status_workers");
-    private static final String MESSAGES_PER_BUCKET = SqlFiles.query("analytics_messages");
-    private static final String RETENTION = SqlFiles.query("analytics_retention");
+    private static final String MESSAGES_PER_BUCKET = withFragments("analytics_messages");
+    private static final String RETENTION = withFragments("analytics_retention");
     private static final String POSTGRES = SqlFiles.query("postgres_stats");
 
     /** Which queues a view covers; null fields mean "any". */
@@ -35,6 +38,12 @@ public final class Statistics {
 
     public Statistics(SqlClient db) {
         this.db = db;
+    }
+
+    // The queue filter and the time buckets are shared by several statements; they live in
+    // one file each and are pasted into the statements that use them.
+    private static String withFragments(String name) {
+        return SqlFiles.query(name).replace("/*scoped_queues*/", SCOPED_QUEUES).replace("/*time_buckets*/", TIME_BUCKETS);
     }
 
     /** One row per bucket of {@code bucketMinutes} from {@code from} to {@code to}, newest first. */
@@ -63,9 +72,8 @@ public final class Statistics {
     /** @param unit minute, hour or day */
     public Future<RowSet<Row>> messagesPerBucket(String unit, OffsetDateTime from, OffsetDateTime toExclusive,
                                                  Scope scope) {
-        Tuple args = Tuple.tuple().addString(unit).addOffsetDateTime(from).addOffsetDateTime(toExclusive)
-                .addString(scope.queue()).addString(scope.namespace()).addString(scope.task());
-        return db.preparedQuery(MESSAGES_PER_BUCKET).execute(args);
+        return db.preparedQuery(MESSAGES_PER_BUCKET)
+                .execute(scope.tuple().addString(unit).addOffsetDateTime(from).addOffsetDateTime(toExclusive));
     }
 
     public Future<RowSet<Row>> retention(OffsetDateTime from, OffsetDateTime to, int bucketMinutes, String queue) {

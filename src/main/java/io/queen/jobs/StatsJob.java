@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * The statistics job (spec 1.22, 2.13): keeps queen.stats and queen.stats_history current for
@@ -65,26 +66,15 @@ final class StatsJob {
 
     Future<Void> fastPath(SqlConnection conn, BooleanSupplier stopping) {
         Counts partitions = new Counts();
-        return activeChunks(conn, partitions, stopping, 0)
+        // the active partitions are not in id order: every chunk asks for the next active ones
+        return chunks(conn, ACTIVE, after -> Tuple.of(PARTITIONS_PER_CHUNK, ACTIVITY_MARGIN), null, partitions,
+                stopping, FAST_PATH_CHUNKS)
                 .compose(v -> rollUp(conn, new JsonObject()))
                 .compose(v -> conn.query(SNAPSHOT).execute())
                 .map(v -> {
                     LOG.debug("Stats: refreshed {} active partition(s)", partitions.partitions);
                     return null;
                 });
-    }
-
-    private Future<Void> activeChunks(SqlConnection conn, Counts counts, BooleanSupplier stopping, int done) {
-        if (done == FAST_PATH_CHUNKS || stopping.getAsBoolean()) {
-            return Future.succeededFuture();
-        }
-        return conn.preparedQuery(ACTIVE).execute(Tuple.of(PARTITIONS_PER_CHUNK, ACTIVITY_MARGIN)).compose(rows -> {
-            Row row = rows.iterator().next();
-            counts.add(row);
-            return row.getInteger("partitions") < PARTITIONS_PER_CHUNK
-                    ? Future.succeededFuture()
-                    : activeChunks(conn, counts, stopping, done + 1);
-        });
     }
 
     /**
@@ -103,7 +93,8 @@ final class StatsJob {
             }
             JsonObject result = new JsonObject();
             Counts partitions = new Counts();
-            return allChunks(conn, null, partitions, stopping)
+            return chunks(conn, CHUNK, after -> Tuple.of(after, PARTITIONS_PER_CHUNK), null, partitions, stopping,
+                    Integer.MAX_VALUE)
                     .compose(v -> {
                         result.put("partition", new JsonObject().put("partitions", partitions.partitions)
                                 .put("written", partitions.written).put("removed", partitions.removed)
@@ -134,16 +125,22 @@ final class StatsJob {
         });
     }
 
-    private Future<Void> allChunks(SqlConnection conn, UUID after, Counts counts, BooleanSupplier stopping) {
-        if (stopping.getAsBoolean()) {
+    /**
+     * Runs the chunk statement {@code sql} (arguments made from the last partition of the
+     * previous chunk) while chunks come back full, at most {@code left} times, adding up
+     * their counts.
+     */
+    private static Future<Void> chunks(SqlConnection conn, String sql, Function<UUID, Tuple> args, UUID after,
+                                       Counts counts, BooleanSupplier stopping, int left) {
+        if (left == 0 || stopping.getAsBoolean()) {
             return Future.succeededFuture();
         }
-        return conn.preparedQuery(CHUNK).execute(Tuple.of(after, PARTITIONS_PER_CHUNK)).compose(rows -> {
+        return conn.preparedQuery(sql).execute(args.apply(after)).compose(rows -> {
             Row row = rows.iterator().next();
             counts.add(row);
             return row.getInteger("partitions") < PARTITIONS_PER_CHUNK
                     ? Future.succeededFuture()
-                    : allChunks(conn, row.getUUID("last_partition"), counts, stopping);
+                    : chunks(conn, sql, args, row.getUUID("last_partition"), counts, stopping, left - 1);
         });
     }
 
