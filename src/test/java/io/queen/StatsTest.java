@@ -1,16 +1,12 @@
 package io.queen;
 
-import io.queen.db.EmbeddedDatabase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -36,28 +32,22 @@ class StatsTest {
     /** The stats job's advisory lock key (JobLock.STATS). */
     private static final long STATS_LOCK = 0x5155454e53544154L;
 
-    private static EmbeddedDatabase db;
-    private static TestServer server;
+    private static ServerOnOwnDatabase own;
     private static Http http;
     private static QueueClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        Path dir = Files.createTempDirectory("queen-stats");
-        db = EmbeddedDatabase.start(dir, 0);
-        server = TestServer.start(dir, TestServer.onDatabase(db.port(),
-                "STATS_INTERVAL_MS", "500", "STATS_RECONCILE_INTERVAL_MS", "3000", "RETENTION_INTERVAL", "1000"));
-        http = server.http;
+        own = ServerOnOwnDatabase.start("queen-stats",
+                "STATS_INTERVAL_MS", "500", "STATS_RECONCILE_INTERVAL_MS", "3000", "RETENTION_INTERVAL", "1000");
+        http = own.server.http;
         client = new QueueClient(http);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (server != null) {
-            server.stop();
-        }
-        if (db != null) {
-            db.close();
+        if (own != null) {
+            own.close();
         }
     }
 
@@ -186,7 +176,7 @@ class StatsTest {
 
     @Test
     void refreshIsSkippedWhileAnotherInstanceHoldsTheLock() throws Exception {
-        try (Connection c = connect(); Statement s = c.createStatement()) {
+        try (Connection c = own.connect(); Statement s = c.createStatement()) {
             // the fast path takes the lock twice a second for a moment
             awaitTrue(() -> tryLock(s), () -> "the stats lock stays taken");
             Http.Response r = http.post("/api/v1/stats/refresh", (String) null);
@@ -480,13 +470,9 @@ class StatsTest {
         }
     }
 
-    private static Connection connect() throws Exception {
-        return DriverManager.getConnection("jdbc:postgresql://localhost:" + db.port() + "/postgres", "postgres", "");
-    }
-
     /** The first column of every row, as text. */
     private static List<String> strings(String sql) {
-        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = own.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             List<String> out = new ArrayList<>();
             while (rs.next()) {
                 out.add(rs.getString(1));
@@ -498,7 +484,7 @@ class StatsTest {
     }
 
     private static void execute(String sql) throws Exception {
-        try (Connection c = connect(); Statement s = c.createStatement()) {
+        try (Connection c = own.connect(); Statement s = c.createStatement()) {
             s.executeUpdate(sql);
         }
     }
