@@ -142,63 +142,53 @@ BEGIN
 END;
 $fn$;
 
--- The next chunk of partitions in id order after p_after (NULL: from the start), refreshed.
--- A full reconcile walks all partitions chunk by chunk, each chunk its own transaction.
-CREATE OR REPLACE FUNCTION queen.stats_refresh_chunk_v1(p_after uuid, p_limit integer)
+-- Refreshes one chunk of up to p_limit partitions, each chunk its own transaction.
+-- Without p_margin, the next partitions in id order after p_after (NULL: from the start): a
+-- full reconcile walks all partitions this way; last_partition is where the next chunk starts.
+-- With p_margin, the fast path: partitions with activity since their rows were computed (new
+-- partitions, pushes via partition_lookup.updated_at, pops and acks via lease and cursor
+-- times, leases that expired since, retention deletes), those waiting longest first; the
+-- p_margin look-back covers transactions still open when the previous computation took its
+-- snapshot. Those are in no order to continue from: last_partition is NULL.
+CREATE OR REPLACE FUNCTION queen.stats_refresh_chunk_v1(p_after uuid, p_limit integer, p_margin interval)
 RETURNS TABLE (last_partition uuid, partitions integer, written integer, removed integer)
 LANGUAGE plpgsql AS $fn$
 DECLARE
     v_ids uuid[];
 BEGIN
-    SELECT array_agg(x.id ORDER BY x.id) INTO v_ids
-      FROM (SELECT pt.id FROM queen.partitions pt
-             WHERE p_after IS NULL OR pt.id > p_after
-             ORDER BY pt.id LIMIT p_limit) x;
+    IF p_margin IS NULL THEN
+        SELECT array_agg(x.id ORDER BY x.id) INTO v_ids
+          FROM (SELECT pt.id FROM queen.partitions pt
+                 WHERE p_after IS NULL OR pt.id > p_after
+                 ORDER BY pt.id LIMIT p_limit) x;
+    ELSE
+        SELECT array_agg(x.id) INTO v_ids
+          FROM (SELECT pt.id
+                  FROM queen.partitions pt
+                  LEFT JOIN LATERAL (
+                      SELECT min(s.last_computed_at) - p_margin AS since
+                        FROM queen.stats s
+                       WHERE s.stat_type = 'partition' AND s.partition_id = pt.id
+                  ) c ON true
+                 WHERE c.since IS NULL
+                    OR EXISTS (SELECT 1 FROM queen.partition_lookup pl
+                                WHERE pl.partition_id = pt.id AND pl.updated_at >= c.since)
+                    OR EXISTS (SELECT 1 FROM queen.partition_consumers pc
+                                WHERE pc.partition_id = pt.id
+                                  AND (pc.created_at >= c.since OR pc.last_consumed_at >= c.since
+                                       OR pc.lease_acquired_at >= c.since
+                                       OR pc.lease_expires_at BETWEEN c.since AND now()))
+                    OR EXISTS (SELECT 1 FROM queen.retention_history rh
+                                WHERE rh.partition_id = pt.id AND rh.executed_at >= c.since)
+                 ORDER BY c.since NULLS FIRST
+                 LIMIT p_limit) x;
+    END IF;
     IF v_ids IS NULL THEN
         RETURN QUERY SELECT NULL::uuid, 0, 0, 0;
         RETURN;
     END IF;
-    RETURN QUERY SELECT v_ids[cardinality(v_ids)], cardinality(v_ids), r.written, r.removed
-                   FROM queen.stats_refresh_partitions_v1(v_ids) r;
-END;
-$fn$;
-
--- Up to p_limit partitions with activity since their rows were computed, refreshed: new
--- partitions, pushes (partition_lookup.updated_at), pops and acks (lease and cursor times),
--- leases that expired since, and retention deletes. The p_margin look-back covers
--- transactions that were still open when the previous computation took its snapshot.
-CREATE OR REPLACE FUNCTION queen.stats_refresh_active_v1(p_limit integer, p_margin interval)
-RETURNS TABLE (last_partition uuid, partitions integer, written integer, removed integer)
-LANGUAGE plpgsql AS $fn$
-DECLARE
-    v_ids uuid[];
-BEGIN
-    SELECT array_agg(x.id) INTO v_ids
-      FROM (SELECT pt.id
-              FROM queen.partitions pt
-              LEFT JOIN LATERAL (
-                  SELECT min(s.last_computed_at) - p_margin AS since
-                    FROM queen.stats s
-                   WHERE s.stat_type = 'partition' AND s.partition_id = pt.id
-              ) c ON true
-             WHERE c.since IS NULL
-                OR EXISTS (SELECT 1 FROM queen.partition_lookup pl
-                            WHERE pl.partition_id = pt.id AND pl.updated_at >= c.since)
-                OR EXISTS (SELECT 1 FROM queen.partition_consumers pc
-                            WHERE pc.partition_id = pt.id
-                              AND (pc.created_at >= c.since OR pc.last_consumed_at >= c.since
-                                   OR pc.lease_acquired_at >= c.since
-                                   OR pc.lease_expires_at BETWEEN c.since AND now()))
-                OR EXISTS (SELECT 1 FROM queen.retention_history rh
-                            WHERE rh.partition_id = pt.id AND rh.executed_at >= c.since)
-             ORDER BY c.since NULLS FIRST
-             LIMIT p_limit) x;
-    IF v_ids IS NULL THEN
-        RETURN QUERY SELECT NULL::uuid, 0, 0, 0;
-        RETURN;
-    END IF;
-    -- these are not in id order: nothing to continue from
-    RETURN QUERY SELECT NULL::uuid, cardinality(v_ids), r.written, r.removed
+    RETURN QUERY SELECT CASE WHEN p_margin IS NULL THEN v_ids[cardinality(v_ids)] END, cardinality(v_ids),
+                        r.written, r.removed
                    FROM queen.stats_refresh_partitions_v1(v_ids) r;
 END;
 $fn$;

@@ -459,7 +459,7 @@ final class InspectionRoutes {
     // ---- request helpers ----
 
     /** A query parameter; absent or empty means "no filter". */
-    private static String param(RoutingContext ctx, String name) {
+    static String param(RoutingContext ctx, String name) {
         String value = ctx.request().getParam(name);
         return value == null || value.isEmpty() ? null : value;
     }

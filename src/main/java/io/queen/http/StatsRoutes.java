@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Set;
 
+import static io.queen.http.InspectionRoutes.param;
 import static io.queen.http.MessageRoutes.guard;
 
 /**
@@ -238,11 +239,5 @@ final class StatsRoutes {
 
     private static Scope scope(RoutingContext ctx) {
         return new Scope(param(ctx, "queue"), param(ctx, "namespace"), param(ctx, "task"));
-    }
-
-    /** A query parameter; absent or empty means "no filter". */
-    private static String param(RoutingContext ctx, String name) {
-        String value = ctx.request().getParam(name);
-        return value == null || value.isEmpty() ? null : value;
     }
 }

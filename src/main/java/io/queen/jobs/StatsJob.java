@@ -27,7 +27,6 @@ import java.util.function.Function;
  */
 final class StatsJob {
     private static final Logger LOG = LoggerFactory.getLogger(StatsJob.class);
-    private static final String ACTIVE = SqlFiles.query("stats_refresh_active");
     private static final String CHUNK = SqlFiles.query("stats_refresh_chunk");
     private static final String ROLLUP = SqlFiles.query("stats_rollup");
     private static final String SNAPSHOT = SqlFiles.query("stats_history_snapshot");
@@ -67,7 +66,7 @@ final class StatsJob {
     Future<Void> fastPath(SqlConnection conn, BooleanSupplier stopping) {
         Counts partitions = new Counts();
         // the active partitions are not in id order: every chunk asks for the next active ones
-        return chunks(conn, ACTIVE, after -> Tuple.of(PARTITIONS_PER_CHUNK, ACTIVITY_MARGIN), null, partitions,
+        return chunks(conn, after -> Tuple.of(null, PARTITIONS_PER_CHUNK, ACTIVITY_MARGIN), null, partitions,
                 stopping, FAST_PATH_CHUNKS)
                 .compose(v -> rollUp(conn, new JsonObject()))
                 .compose(v -> conn.query(SNAPSHOT).execute())
@@ -93,7 +92,7 @@ final class StatsJob {
             }
             JsonObject result = new JsonObject();
             Counts partitions = new Counts();
-            return chunks(conn, CHUNK, after -> Tuple.of(after, PARTITIONS_PER_CHUNK), null, partitions, stopping,
+            return chunks(conn, after -> Tuple.of(after, PARTITIONS_PER_CHUNK, null), null, partitions, stopping,
                     Integer.MAX_VALUE)
                     .compose(v -> {
                         result.put("partition", new JsonObject().put("partitions", partitions.partitions)
@@ -126,21 +125,20 @@ final class StatsJob {
     }
 
     /**
-     * Runs the chunk statement {@code sql} (arguments made from the last partition of the
-     * previous chunk) while chunks come back full, at most {@code left} times, adding up
-     * their counts.
+     * Runs the chunk statement (arguments made from the last partition of the previous chunk)
+     * while chunks come back full, at most {@code left} times, adding up their counts.
      */
-    private static Future<Void> chunks(SqlConnection conn, String sql, Function<UUID, Tuple> args, UUID after,
+    private static Future<Void> chunks(SqlConnection conn, Function<UUID, Tuple> args, UUID after,
                                        Counts counts, BooleanSupplier stopping, int left) {
         if (left == 0 || stopping.getAsBoolean()) {
             return Future.succeededFuture();
         }
-        return conn.preparedQuery(sql).execute(args.apply(after)).compose(rows -> {
+        return conn.preparedQuery(CHUNK).execute(args.apply(after)).compose(rows -> {
             Row row = rows.iterator().next();
             counts.add(row);
             return row.getInteger("partitions") < PARTITIONS_PER_CHUNK
                     ? Future.succeededFuture()
-                    : chunks(conn, sql, args, row.getUUID("last_partition"), counts, stopping, left - 1);
+                    : chunks(conn, args, row.getUUID("last_partition"), counts, stopping, left - 1);
         });
     }
 
