@@ -464,7 +464,7 @@ final class InspectionRoutes {
         return value == null || value.isEmpty() ? null : value;
     }
 
-    private static OffsetDateTime timestampParam(RoutingContext ctx, String name, OffsetDateTime fallback) {
+    static OffsetDateTime timestampParam(RoutingContext ctx, String name, OffsetDateTime fallback) {
         String raw = param(ctx, name);
         return raw == null ? fallback : Bodies.requiredTimestamp(raw, name);
     }

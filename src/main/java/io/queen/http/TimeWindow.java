@@ -15,14 +15,8 @@ import java.time.ZoneOffset;
 record TimeWindow(OffsetDateTime from, OffsetDateTime to) {
 
     static TimeWindow of(RoutingContext ctx, Duration defaultLength) {
-        OffsetDateTime to = parse(ctx, "to");
-        if (to == null) {
-            to = OffsetDateTime.now(ZoneOffset.UTC);
-        }
-        OffsetDateTime from = parse(ctx, "from");
-        if (from == null) {
-            from = to.minus(defaultLength);
-        }
+        OffsetDateTime to = InspectionRoutes.timestampParam(ctx, "to", OffsetDateTime.now(ZoneOffset.UTC));
+        OffsetDateTime from = InspectionRoutes.timestampParam(ctx, "from", to.minus(defaultLength));
         if (from.isAfter(to)) {
             throw ApiError.badRequest("from must not be after to");
         }
@@ -41,10 +35,5 @@ record TimeWindow(OffsetDateTime from, OffsetDateTime to) {
             return 60;
         }
         return 360;
-    }
-
-    private static OffsetDateTime parse(RoutingContext ctx, String name) {
-        String raw = ctx.request().getParam(name);
-        return raw == null || raw.isEmpty() ? null : Bodies.requiredTimestamp(raw, name);
     }
 }
