@@ -44,6 +44,12 @@ CREATE TRIGGER stats_track_rates
 -- consumer row of the partition, or a single __QUEUE_MODE__ row when nobody consumed it yet.
 -- Rows of these partitions for groups that no longer exist are removed.
 --
+-- The rows reference their partition and queue (foreign keys), and writing them key-share
+-- locks those. They are locked first, queues before partitions like a deletion cascades, and
+-- without waiting: a queue or partition being deleted is skipped, so the job never waits
+-- for a deletion and a deletion waits at most for this statement (never a deadlock). Pushes,
+-- pops and acks take no lock that conflicts with a key-share lock.
+--
 -- Per group, against its cursor: pending = messages after the cursor that are neither leased
 -- nor dead-lettered; processing = the unacked part of an unexpired lease (batch_size -
 -- acked_count, at most what is after the cursor); deadLetter = the group's DLQ messages;
@@ -52,11 +58,24 @@ CREATE OR REPLACE FUNCTION queen.stats_refresh_partitions_v1(p_partitions uuid[]
 RETURNS TABLE (written integer, removed integer)
 LANGUAGE plpgsql AS $fn$
 DECLARE
+    v_queues  uuid[];
+    v_ids     uuid[];
     v_written integer;
     v_removed integer;
 BEGIN
+    SELECT array_agg(l.id) INTO v_queues FROM (
+        SELECT q.id FROM queen.queues q
+         WHERE q.id IN (SELECT pt.queue_id FROM queen.partitions pt WHERE pt.id = ANY (p_partitions))
+         ORDER BY q.id
+           FOR KEY SHARE SKIP LOCKED) l;
+    SELECT array_agg(l.id) INTO v_ids FROM (
+        SELECT pt.id FROM queen.partitions pt
+         WHERE pt.id = ANY (p_partitions) AND pt.queue_id = ANY (v_queues)
+         ORDER BY pt.id
+           FOR KEY SHARE SKIP LOCKED) l;
+
     WITH parts AS (
-        SELECT pt.id, pt.queue_id FROM queen.partitions pt WHERE pt.id = ANY (p_partitions)
+        SELECT pt.id, pt.queue_id FROM queen.partitions pt WHERE pt.id = ANY (v_ids)
     ),
     groups AS (
         SELECT p.id AS partition_id, p.queue_id, pc.consumer_group,
@@ -132,7 +151,7 @@ BEGIN
 
     -- groups deleted since, or the stand-in queue-mode row once a real consumer row exists
     DELETE FROM queen.stats s
-     WHERE s.stat_type = 'partition' AND s.partition_id = ANY (p_partitions)
+     WHERE s.stat_type = 'partition' AND s.partition_id = ANY (v_ids)
        AND s.last_computed_at < now();
     GET DIAGNOSTICS v_removed = ROW_COUNT;
 
@@ -209,15 +228,20 @@ LANGUAGE sql AS $fn$
          ORDER BY s.partition_id, s.consumer_group = '__QUEUE_MODE__' DESC,
                   s.pending_messages + s.processing_messages DESC, s.consumer_group
     ),
+    -- the queue rows reference their queue: key-share lock the queues without waiting, which
+    -- leaves out those being deleted (see stats_refresh_partitions_v1)
+    live AS (
+        SELECT q.id, q.name, q.namespace, q.task FROM queen.queues q ORDER BY q.id FOR KEY SHARE SKIP LOCKED
+    ),
     -- every (roll-up, queue) membership; a roll-up without queues still gets its row
     members AS (
-        SELECT 'queue' AS level, q.name AS key, q.id AS row_queue_id, q.id AS member_queue FROM queen.queues q
+        SELECT 'queue' AS level, q.name AS key, q.id AS row_queue_id, q.id AS member_queue FROM live q
         UNION ALL
-        SELECT 'namespace', q.namespace, NULL, q.id FROM queen.queues q WHERE q.namespace <> ''
+        SELECT 'namespace', q.namespace, NULL, q.id FROM live q WHERE q.namespace <> ''
         UNION ALL
-        SELECT 'task', q.task, NULL, q.id FROM queen.queues q WHERE q.task <> ''
+        SELECT 'task', q.task, NULL, q.id FROM live q WHERE q.task <> ''
         UNION ALL
-        SELECT 'system', 'system', NULL, q.id FROM (VALUES (1)) one LEFT JOIN queen.queues q ON true
+        SELECT 'system', 'system', NULL, q.id FROM (VALUES (1)) one LEFT JOIN live q ON true
     ),
     rolled AS (
         SELECT m.level, m.key, m.row_queue_id,
