@@ -53,8 +53,15 @@ CREATE TRIGGER stats_track_rates
 -- Per group, against its cursor: pending = messages after the cursor that are neither leased
 -- nor dead-lettered; processing = the unacked part of an unexpired lease (batch_size -
 -- acked_count, at most what is after the cursor); deadLetter = the group's DLQ messages;
--- completed = the rest. Each group costs one index range scan of (partition_id, created_at, id).
-CREATE OR REPLACE FUNCTION queen.stats_refresh_partitions_v1(p_partitions uuid[])
+-- completed = the rest. Each group costs one index range scan of (partition_id, created_at, id)
+-- from its cursor on, so a consumer that keeps up costs little.
+-- The partition's total is a full count of its messages when p_margin is NULL (reconcile).
+-- Otherwise (fast path) it is the previous total plus the messages after the previous newest
+-- one (pushes commit in position order within a partition, see the push function), unless
+-- retention or eviction deleted messages of the partition since (p_margin: see
+-- stats_refresh_chunk_v1): then it is counted in full. Messages deleted one by one through the
+-- API are not seen by this shortcut; the next reconcile corrects the total.
+CREATE OR REPLACE FUNCTION queen.stats_refresh_partitions_v1(p_partitions uuid[], p_margin interval)
 RETURNS TABLE (written integer, removed integer)
 LANGUAGE plpgsql AS $fn$
 DECLARE
@@ -89,13 +96,34 @@ BEGIN
          WHERE NOT EXISTS (SELECT 1 FROM queen.partition_consumers pc WHERE pc.partition_id = p.id)
     ),
     totals AS (
-        SELECT p.id AS partition_id, t.total, t.newest
+        SELECT p.id AS partition_id, coalesce(base.total + added.n, whole.n) AS total,
+               newest.created_at AS newest, newest.id AS newest_id
           FROM parts p
-          CROSS JOIN LATERAL (SELECT count(*) AS total, max(m.created_at) AS newest
-                                FROM queen.messages m WHERE m.partition_id = p.id) t
+          LEFT JOIN LATERAL (
+              SELECT m.created_at, m.id FROM queen.messages m
+               WHERE m.partition_id = p.id ORDER BY m.created_at DESC, m.id DESC LIMIT 1
+          ) newest ON true
+          LEFT JOIN LATERAL (
+              SELECT s.total_messages AS total, s.newest_message_at AS at, s.last_scanned_message_id AS id
+                FROM queen.stats s
+               WHERE p_margin IS NOT NULL AND s.stat_type = 'partition' AND s.partition_id = p.id
+                 AND s.newest_message_at IS NOT NULL AND s.last_scanned_message_id IS NOT NULL
+                 AND NOT EXISTS (SELECT 1 FROM queen.retention_history rh
+                                  WHERE rh.partition_id = p.id AND rh.executed_at >= s.last_computed_at - p_margin)
+               ORDER BY s.last_computed_at
+               LIMIT 1
+          ) base ON true
+          -- only one of the two counts runs: the other's condition is false before any scan
+          CROSS JOIN LATERAL (
+              SELECT count(*) AS n FROM queen.messages m
+               WHERE base.total IS NOT NULL AND m.partition_id = p.id AND (m.created_at, m.id) > (base.at, base.id)
+          ) added
+          CROSS JOIN LATERAL (
+              SELECT count(*) AS n FROM queen.messages m WHERE base.total IS NULL AND m.partition_id = p.id
+          ) whole
     ),
     counted AS (
-        SELECT g.partition_id, g.queue_id, g.consumer_group, t.total, t.newest, a.oldest_after,
+        SELECT g.partition_id, g.queue_id, g.consumer_group, t.total, t.newest, t.newest_id, a.oldest_after,
                least(g.leased, a.after_cursor - d.dlq_after) AS processing,
                a.after_cursor - d.dlq_after AS open_messages,
                d.dead_letter, d.dlq_after, a.after_cursor
@@ -121,7 +149,7 @@ BEGIN
                (stat_type, stat_key, queue_id, partition_id, consumer_group, child_count, total_messages,
                 pending_messages, processing_messages, completed_messages, dead_letter_messages,
                 oldest_pending_at, newest_message_at, avg_lag_seconds, max_lag_seconds, median_lag_seconds,
-                avg_offset_lag, max_offset_lag, last_scanned_at, last_computed_at)
+                avg_offset_lag, max_offset_lag, last_scanned_at, last_scanned_message_id, last_computed_at)
         SELECT 'partition', c.partition_id::text || ':' || c.consumer_group, c.queue_id, c.partition_id,
                c.consumer_group, 0, c.total,
                c.open_messages - c.processing, c.processing,
@@ -130,7 +158,7 @@ BEGIN
                lag.seconds, lag.seconds, lag.seconds,
                CASE WHEN c.open_messages > 0 THEN c.open_messages END,
                CASE WHEN c.open_messages > 0 THEN c.open_messages END,
-               now(), now()
+               now(), c.newest_id, now()
           FROM counted c
           CROSS JOIN LATERAL (
               SELECT CASE WHEN c.open_messages > 0
@@ -139,12 +167,12 @@ BEGIN
         ON CONFLICT (stat_type, stat_key) DO UPDATE SET
             (total_messages, pending_messages, processing_messages, completed_messages, dead_letter_messages,
              oldest_pending_at, newest_message_at, avg_lag_seconds, max_lag_seconds, median_lag_seconds,
-             avg_offset_lag, max_offset_lag, last_scanned_at, last_computed_at)
+             avg_offset_lag, max_offset_lag, last_scanned_at, last_scanned_message_id, last_computed_at)
           = (EXCLUDED.total_messages, EXCLUDED.pending_messages, EXCLUDED.processing_messages,
              EXCLUDED.completed_messages, EXCLUDED.dead_letter_messages, EXCLUDED.oldest_pending_at,
              EXCLUDED.newest_message_at, EXCLUDED.avg_lag_seconds, EXCLUDED.max_lag_seconds,
              EXCLUDED.median_lag_seconds, EXCLUDED.avg_offset_lag, EXCLUDED.max_offset_lag,
-             EXCLUDED.last_scanned_at, EXCLUDED.last_computed_at)
+             EXCLUDED.last_scanned_at, EXCLUDED.last_scanned_message_id, EXCLUDED.last_computed_at)
         RETURNING s.stat_key
     )
     SELECT count(*) INTO v_written FROM upserted;
@@ -208,7 +236,7 @@ BEGIN
     END IF;
     RETURN QUERY SELECT CASE WHEN p_margin IS NULL THEN v_ids[cardinality(v_ids)] END, cardinality(v_ids),
                         r.written, r.removed
-                   FROM queen.stats_refresh_partitions_v1(v_ids) r;
+                   FROM queen.stats_refresh_partitions_v1(v_ids, p_margin) r;
 END;
 $fn$;
 
