@@ -4,10 +4,10 @@ import io.queen.config.QueenConfig;
 import io.queen.db.SqlFiles;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.data.Interval;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import io.vertx.pgclient.data.Interval;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +22,9 @@ import java.util.function.Function;
  * then roll the partition rows up into queue, namespace, task and system rows and snapshot
  * those into this minute's history bucket. Partitions are refreshed in chunks, each chunk one
  * statement and its own short transaction, so a large database costs many small steps, never
- * one long one. The SQL reads messages and consumers without locking them and writes only the
- * stats tables, so pushes, pops and acks never wait for it.
+ * one long one. The SQL reads messages and consumers without locking them, writes only the
+ * stats tables and key-share locks (without waiting) the queues and partitions its rows refer
+ * to, which no push, pop or ack conflicts with: the hot path never waits for it.
  */
 final class StatsJob {
     private static final Logger LOG = LoggerFactory.getLogger(StatsJob.class);
