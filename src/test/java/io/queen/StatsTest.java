@@ -198,6 +198,32 @@ class StatsTest {
     }
 
     @Test
+    void ratesComeFromTheDifferenceToThePreviousComputation() throws Exception {
+        assertEquals(List.of("2"), strings("SELECT queen.stats_rate_v1(30, 10, now() - interval '10 seconds')::text"));
+        assertEquals(List.of("0"), strings("SELECT queen.stats_rate_v1(5, 10, now() - interval '10 seconds')::text"));
+        String q = configure("", "", new JsonObject());
+        assertEquals(200, http.post("/api/v1/stats/refresh", (String) null).status());
+        client.pushMany(q, "p", List.of("r1", "r2", "r3", "r4"));
+        // the queue row is recomputed every cycle: the row keeps the previous reading it was rated on
+        awaitTrue(() -> strings("SELECT prev_total_messages || ' ' || total_messages FROM queen.stats "
+                        + "WHERE stat_type = 'queue' AND stat_key = '" + q + "'").equals(List.of("4 4")),
+                () -> strings("SELECT prev_total_messages || ' ' || total_messages || ' ' || ingested_per_second "
+                        + "FROM queen.stats WHERE stat_type = 'queue' AND stat_key = '" + q + "'").toString());
+        assertEquals(List.of("true"), strings("SELECT (prev_computed_at < last_computed_at)::text FROM queen.stats "
+                + "WHERE stat_type = 'queue' AND stat_key = '" + q + "'"));
+    }
+
+    @Test
+    void reconcilePrunesOldHistory() throws Exception {
+        execute("INSERT INTO queen.stats_history (stat_type, stat_key, bucket_time) VALUES "
+                + "('system', 'system', now() - interval '8 days'), ('system', 'system', now() - interval '6 days')");
+        JsonObject result = http.post("/api/v1/stats/refresh", (String) null).json();
+        assertTrue(result.getJsonObject("cleanup").getLong("historyRows") >= 1, result.encode());
+        assertEquals(List.of("1"), strings("SELECT count(*)::text FROM queen.stats_history "
+                + "WHERE bucket_time < now() - interval '5 days'"));
+    }
+
+    @Test
     void refreshIsSkippedWhileAnotherInstanceHoldsTheLock() throws Exception {
         try (Connection c = own.connect(); Statement s = c.createStatement()) {
             // the fast path takes the lock twice a second for a moment
