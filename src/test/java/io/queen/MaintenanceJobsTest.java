@@ -1,19 +1,14 @@
 package io.queen;
 
-import io.queen.db.EmbeddedDatabase;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,26 +19,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * database is started separately so the test can count rows and age them with JDBC.
  */
 class MaintenanceJobsTest {
-    private static EmbeddedDatabase db;
+    private static ServerOnOwnDatabase own;
     private static TestServer server;
     private static QueueClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        Path dir = Files.createTempDirectory("queen-jobs");
-        db = EmbeddedDatabase.start(dir, 0);
-        server = TestServer.start(dir, TestServer.onDatabase(db.port(),
-                "RETENTION_INTERVAL", "1000", "EVICTION_INTERVAL", "1000", "RETENTION_BATCH_SIZE", "2"));
+        own = ServerOnOwnDatabase.start("queen-jobs",
+                "RETENTION_INTERVAL", "1000", "EVICTION_INTERVAL", "1000", "RETENTION_BATCH_SIZE", "2");
+        server = own.server;
         client = new QueueClient(server.http);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (server != null) {
-            server.stop();
-        }
-        if (db != null) {
-            db.close();
+        if (own != null) {
+            own.close();
         }
     }
 
@@ -201,7 +192,7 @@ class MaintenanceJobsTest {
     }
 
     private static Connection connect() throws Exception {
-        return DriverManager.getConnection("jdbc:postgresql://localhost:" + db.port() + "/postgres", "postgres", "");
+        return own.connect();
     }
 
     private static long count(String sql) {

@@ -1,19 +1,14 @@
 package io.queen;
 
-import io.queen.db.EmbeddedDatabase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,28 +17,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The two SQL functions of spec 2.3 are a contract of their own (client tooling calls them directly). */
 class StoredFunctionsTest {
-    private static EmbeddedDatabase db;
+    private static ServerOnOwnDatabase own;
     private static TestServer server;
 
     @BeforeAll
     static void start() throws Exception {
-        Path dir = Files.createTempDirectory("queen-sqlfn");
-        db = EmbeddedDatabase.start(dir, 0);
-        server = TestServer.start(dir, TestServer.onDatabase(db.port()));
+        own = ServerOnOwnDatabase.start("queen-sqlfn");
+        server = own.server;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (server != null) {
-            server.stop();
-        }
-        if (db != null) {
-            db.close();
+        if (own != null) {
+            own.close();
         }
     }
 
     private Connection connect() throws Exception {
-        return DriverManager.getConnection("jdbc:postgresql://localhost:" + db.port() + "/postgres", "postgres", "");
+        return own.connect();
     }
 
     private void push(JsonArray items) throws Exception {

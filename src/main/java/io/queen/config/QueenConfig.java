@@ -55,6 +55,10 @@ public final class QueenConfig {
     public final int metricsRetentionDays;
     public final int evictionIntervalMs;
     public final int evictionBatchSize;
+    /** Statistics job (leader only): fast path for active partitions, full reconcile, history retention. */
+    public final int statsIntervalMs;
+    public final int statsReconcileIntervalMs;
+    public final int statsHistoryRetentionDays;
     /** Where pushes are written while the database is unreachable or in push maintenance. */
     public final Path bufferDir;
     /** The buffer is drained into the database this often (when there is something to drain). */
@@ -119,6 +123,9 @@ public final class QueenConfig {
         metricsRetentionDays = env.integer("METRICS_RETENTION_DAYS", 90, 1, 36_500);
         evictionIntervalMs = env.integer("EVICTION_INTERVAL", 60_000, 100, 86_400_000);
         evictionBatchSize = env.integer("EVICTION_BATCH_SIZE", 1000, 1, 1_000_000);
+        statsIntervalMs = env.integer("STATS_INTERVAL_MS", 10_000, 100, 86_400_000);
+        statsReconcileIntervalMs = env.integer("STATS_RECONCILE_INTERVAL_MS", 120_000, 100, 86_400_000);
+        statsHistoryRetentionDays = env.integer("STATS_HISTORY_RETENTION_DAYS", 7, 1, 36_500);
         // next to the embedded database rather than the reference's /var/lib path, which an
         // ordinary user cannot write to
         bufferDir = Path.of(env.string("FILE_BUFFER_DIR", dataDir.resolve("buffer").toString()))

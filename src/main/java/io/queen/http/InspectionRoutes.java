@@ -459,12 +459,12 @@ final class InspectionRoutes {
     // ---- request helpers ----
 
     /** A query parameter; absent or empty means "no filter". */
-    private static String param(RoutingContext ctx, String name) {
+    static String param(RoutingContext ctx, String name) {
         String value = ctx.request().getParam(name);
         return value == null || value.isEmpty() ? null : value;
     }
 
-    private static OffsetDateTime timestampParam(RoutingContext ctx, String name, OffsetDateTime fallback) {
+    static OffsetDateTime timestampParam(RoutingContext ctx, String name, OffsetDateTime fallback) {
         String raw = param(ctx, name);
         return raw == null ? fallback : Bodies.requiredTimestamp(raw, name);
     }

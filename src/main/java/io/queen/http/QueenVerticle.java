@@ -8,6 +8,7 @@ import io.queen.maintenance.MaintenanceState;
 import io.queen.admin.Inspection;
 import io.queen.admin.MessageActions;
 import io.queen.admin.QueueAdmin;
+import io.queen.admin.Statistics;
 import io.queen.config.QueenConfig;
 import io.queen.db.Databases;
 import io.queen.metrics.QueenMetrics;
@@ -96,6 +97,7 @@ public final class QueenVerticle extends VerticleBase {
         new StatusRoutes(workerId, inspection, buffer).mount(router);
         new InternalRoutes(wakeUps, config.peerNotify).mount(router);
         new MessageActionRoutes(new MessageActions(backgroundPool), wakeUps).mount(router);
+        new StatsRoutes(new Statistics(backgroundPool), vertx.eventBus()).mount(router);
         router.errorHandler(404, ctx -> Responses.error(ctx, 404, "Not Found: " + ctx.request().path()));
         router.errorHandler(405, ctx -> Responses.error(ctx, 405, "Method not allowed"));
         router.errorHandler(413, ctx -> Responses.error(ctx, 413,
