@@ -8,6 +8,7 @@ import io.queen.db.Migrations;
 import io.queen.http.QueenVerticle;
 import io.queen.jobs.MaintenanceJobsVerticle;
 import io.queen.metrics.QueenMetrics;
+import io.queen.metrics.Replica;
 import io.queen.queue.PeerWakeUps;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;
@@ -63,7 +64,7 @@ public final class QueenServer {
                             new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             AtomicInteger nextWorker = new AtomicInteger();
-            QueenMetrics metrics = new QueenMetrics();
+            QueenMetrics metrics = new QueenMetrics(Replica.of(config.port, config.workerIdLabel), config.workers);
             vertx.deployVerticle(() -> new QueenVerticle(config, connect, nextWorker.getAndIncrement(), metrics),
                             new DeploymentOptions().setInstances(config.workers)
                                     .setThreadingModel(ThreadingModel.EVENT_LOOP))

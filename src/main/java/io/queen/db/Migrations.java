@@ -28,7 +28,8 @@ public final class Migrations {
             "V003__pop.sql",
             "V004__ack.sql",
             "V005__jobs.sql",
-            "V006__observability.sql");
+            "V006__observability.sql",
+            "V007__metrics.sql");
 
     private Migrations() {
     }

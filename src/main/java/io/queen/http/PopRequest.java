@@ -1,6 +1,7 @@
 package io.queen.http;
 
 import io.queen.metrics.QueenMetrics;
+import io.queen.metrics.WorkerMetrics;
 
 import io.queen.queue.PopOutcome;
 import io.queen.queue.PopQuery;
@@ -8,6 +9,8 @@ import io.queen.queue.PopService;
 import io.queen.queue.PoppedMessage;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
+
+import java.util.List;
 
 /**
  * One pop HTTP request from arrival to answer. With {@code wait=true} it stays registered in
@@ -25,6 +28,7 @@ final class PopRequest {
     private final long deadlineNanos;
     private final long recheckMs;
     private final QueenMetrics metrics;
+    private final WorkerMetrics workerMetrics;
 
     private boolean inFlight;
     private boolean wokenWhileInFlight;
@@ -32,8 +36,9 @@ final class PopRequest {
     private long timerId = -1;
 
     PopRequest(RoutingContext ctx, PopQuery query, PopService pops, LongPolls longPolls, Vertx vertx, boolean wait,
-               long timeoutMs, long recheckMs, QueenMetrics metrics) {
+               long timeoutMs, long recheckMs, QueenMetrics metrics, WorkerMetrics workerMetrics) {
         this.metrics = metrics;
+        this.workerMetrics = workerMetrics;
         this.ctx = ctx;
         this.query = query;
         this.pops = pops;
@@ -70,6 +75,7 @@ final class PopRequest {
             finish();
             metrics.popRequests.increment();
             metrics.popEmpty.increment();
+            workerMetrics.popped(query.queue(), List.of(), 0);
             Responses.noContent(ctx);
         }
     }
@@ -79,6 +85,10 @@ final class PopRequest {
         wokenWhileInFlight = false;
         pops.pop(query).onComplete(ar -> {
             inFlight = false;
+            workerMetrics.jobsDone(1);
+            if (ar.failed()) {
+                workerMetrics.dbError();
+            }
             if (finished) {
                 return;
             }
@@ -92,6 +102,7 @@ final class PopRequest {
                 finish();
                 metrics.popRequests.increment();
                 metrics.popMessages.increment(outcome.messages().size());
+                workerMetrics.popped(query.queue(), outcome.messages(), System.currentTimeMillis());
                 Responses.json(ctx, 200, envelope(outcome));
                 return;
             }
