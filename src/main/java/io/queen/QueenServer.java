@@ -9,6 +9,7 @@ import io.queen.http.QueenVerticle;
 import io.queen.jobs.MaintenanceJobsVerticle;
 import io.queen.metrics.QueenMetrics;
 import io.queen.metrics.Replica;
+import io.queen.metrics.SystemMetricsCollector;
 import io.queen.queue.PeerWakeUps;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;
@@ -73,6 +74,12 @@ public final class QueenServer {
                 vertx.deployVerticle(new PeerWakeUps(connect, 5))
                         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             }
+            // once per process: samples /proc (blocking reads), the workers write its rows
+            vertx.deployVerticle(new SystemMetricsCollector(metrics, config.metricsSampleIntervalMs,
+                                    config.metricsAggregateIntervalS,
+                                    config.totalHotConnections() + config.totalBackgroundConnections(), config.workers),
+                            new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
+                    .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             // once per process, not per worker: the jobs elect one process among servers anyway
             vertx.deployVerticle(new MaintenanceJobsVerticle(config, connect))
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

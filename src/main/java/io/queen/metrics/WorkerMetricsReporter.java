@@ -4,11 +4,16 @@ import io.queen.db.SqlFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.function.BiConsumer;
 
 /**
@@ -17,11 +22,13 @@ import java.util.function.BiConsumer;
  * database every QUEEN_METRICS_FLUSH_MS and whenever the minute changes, so a window never
  * spans two minutes. A flush is one call of queen.record_worker_metrics_v1 on the worker's
  * background pool. A failed flush (database down) puts its counts back to go out with the
- * next one, for a bounded number of attempts, and logs once per outage.
+ * next one, for a bounded number of attempts, and logs once per outage. Workers also write
+ * the process's system_metrics rows that the {@link SystemMetricsCollector} hands them.
  */
 public final class WorkerMetricsReporter {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerMetricsReporter.class);
     private static final String FLUSH = SqlFiles.query("worker_metrics_flush");
+    private static final String SYSTEM_METRICS = SqlFiles.query("system_metrics_record");
     private static final long SAMPLE_MS = 1000;
     /** Consecutive failed flushes whose counts are kept; then they are dropped (bounded memory). */
     private static final int MAX_FAILED_FLUSHES = 60;
@@ -54,6 +61,7 @@ public final class WorkerMetricsReporter {
     private final Gauges gauges;
     private final WorkerGauges shared;
 
+    private MessageConsumer<JsonObject> systemMetrics;
     private long sampleTimer = -1;
     private long flushTimer = -1;
     private long expectedTickNanos;
@@ -78,6 +86,15 @@ public final class WorkerMetricsReporter {
         lastPushCalls = gauges.pushCalls();
         scheduleSample();
         flushTimer = vertx.setPeriodic(flushMs, id -> flush());
+        systemMetrics = vertx.eventBus().localConsumer(SystemMetricsCollector.ADDRESS, msg -> {
+            JsonObject row = msg.body();
+            db.preparedQuery(SYSTEM_METRICS).execute(Tuple.of(
+                            OffsetDateTime.ofInstant(Instant.ofEpochMilli(row.getLong("bucket")), ZoneOffset.UTC),
+                            row.getString("hostname"), row.getInteger("port"), row.getString("workerId"),
+                            row.getInteger("samples"), row.getString("metrics")))
+                    .onSuccess(rows -> msg.reply(null))
+                    .onFailure(e -> msg.fail(500, e.toString()));
+        });
     }
 
     private void scheduleSample() {
@@ -141,6 +158,9 @@ public final class WorkerMetricsReporter {
     public Future<Void> stop() {
         vertx.cancelTimer(sampleTimer);
         vertx.cancelTimer(flushTimer);
+        if (systemMetrics != null) {
+            systemMetrics.unregister();
+        }
         Promise<Void> done = Promise.promise();
         long timer = vertx.setTimer(FINAL_FLUSH_TIMEOUT_MS, id -> done.tryComplete());
         Future<Void> previous = flushing == null ? Future.succeededFuture() : flushing;
