@@ -204,3 +204,18 @@ BEGIN
     RETURN batch - remaining;
 END;
 $fn$;
+
+-- Merges system_metrics rows into one bucket: system_metrics_agg(metrics, sample_count)
+-- gives {"n": samples, "m": merged metrics} (analytics over buckets longer than a minute).
+CREATE OR REPLACE FUNCTION queen.system_metrics_agg_step(state jsonb, metrics jsonb, n integer)
+RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $fn$
+    SELECT jsonb_build_object(
+        'n', coalesce((state->>'n')::bigint, 0) + n,
+        'm', queen.system_metrics_merge(state->'m', coalesce((state->>'n')::bigint, 0), metrics, n))
+$fn$;
+
+CREATE OR REPLACE AGGREGATE queen.system_metrics_agg(jsonb, integer) (
+    SFUNC = queen.system_metrics_agg_step,
+    STYPE = jsonb
+);

@@ -1,5 +1,6 @@
 package io.queen.http;
 
+import io.queen.admin.Analytics;
 import io.queen.admin.ConsumerGroupAdmin;
 import io.queen.buffer.FileBufferClient;
 import io.queen.maintenance.MaintenanceBus;
@@ -100,6 +101,7 @@ public final class QueenVerticle extends VerticleBase {
         Inspection inspection = new Inspection(backgroundPool);
         new InspectionRoutes(workerId, inspection).mount(router);
         new StatusRoutes(workerId, inspection, buffer).mount(router);
+        new AnalyticsRoutes(new Analytics(backgroundPool)).mount(router);
         router.errorHandler(404, ctx -> Responses.error(ctx, 404, "Not Found: " + ctx.request().path()));
         router.errorHandler(405, ctx -> Responses.error(ctx, 405, "Method not allowed"));
         router.errorHandler(413, ctx -> Responses.error(ctx, 413,
