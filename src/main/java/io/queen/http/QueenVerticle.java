@@ -94,7 +94,7 @@ public final class QueenVerticle extends VerticleBase {
                 buffer).mount(router);
         new MaintenanceRoutes(backgroundPool, vertx.eventBus(), config.workers, maintenance, buffer).mount(router);
         new MetricsRoutes(metrics, config.totalHotConnections() + config.totalBackgroundConnections(),
-                this::openConnections).mount(router);
+                this::openConnections, config.workers, backgroundPool, buffer, maintenance).mount(router);
         ConsumerGroupAdmin groups = new ConsumerGroupAdmin(backgroundPool);
         new AdminRoutes(workerId, backgroundPool, new QueueAdmin(backgroundPool), groups).mount(router);
         new ConsumerGroupRoutes(groups).mount(router);
