@@ -78,7 +78,9 @@ BEGIN
         min_free_slots        = CASE WHEN wm.sample_count = 0 THEN EXCLUDED.min_free_slots
                                      WHEN EXCLUDED.sample_count = 0 THEN wm.min_free_slots
                                      ELSE least(wm.min_free_slots, EXCLUDED.min_free_slots) END,
-        db_connections        = EXCLUDED.db_connections,
+        -- the latest sampled value (a window without a sample does not know it)
+        db_connections        = CASE WHEN EXCLUDED.sample_count > 0 THEN EXCLUDED.db_connections
+                                     ELSE wm.db_connections END,
         avg_job_queue_size    = queen.metrics_weighted_avg(wm.avg_job_queue_size, wm.sample_count,
                                     EXCLUDED.avg_job_queue_size, EXCLUDED.sample_count),
         max_job_queue_size    = greatest(wm.max_job_queue_size, EXCLUDED.max_job_queue_size),
