@@ -179,30 +179,19 @@ LANGUAGE plpgsql AS $fn$
 DECLARE
     cutoff timestamptz := now() - make_interval(days => days);
     remaining integer := batch;
+    t text[];
     n integer;
 BEGIN
-    DELETE FROM queen.worker_metrics
-     WHERE ctid = ANY (ARRAY(SELECT ctid FROM queen.worker_metrics WHERE bucket_time < cutoff LIMIT remaining));
-    GET DIAGNOSTICS n = ROW_COUNT;
-    remaining := remaining - n;
-    IF remaining > 0 THEN
-        DELETE FROM queen.queue_lag_metrics
-         WHERE ctid = ANY (ARRAY(SELECT ctid FROM queen.queue_lag_metrics WHERE bucket_time < cutoff LIMIT remaining));
+    -- (table, its minute column)
+    FOREACH t SLICE 1 IN ARRAY ARRAY[['worker_metrics', 'bucket_time'], ['queue_lag_metrics', 'bucket_time'],
+                                     ['queue_parked_replica', 'bucket_time'], ['system_metrics', 'timestamp']] LOOP
+        EXIT WHEN remaining <= 0;
+        EXECUTE format('DELETE FROM queen.%1$I WHERE ctid = ANY (ARRAY('
+                       'SELECT ctid FROM queen.%1$I WHERE %2$I < $1 LIMIT $2))', t[1], t[2])
+            USING cutoff, remaining;
         GET DIAGNOSTICS n = ROW_COUNT;
         remaining := remaining - n;
-    END IF;
-    IF remaining > 0 THEN
-        DELETE FROM queen.queue_parked_replica
-         WHERE ctid = ANY (ARRAY(SELECT ctid FROM queen.queue_parked_replica WHERE bucket_time < cutoff LIMIT remaining));
-        GET DIAGNOSTICS n = ROW_COUNT;
-        remaining := remaining - n;
-    END IF;
-    IF remaining > 0 THEN
-        DELETE FROM queen.system_metrics
-         WHERE id IN (SELECT id FROM queen.system_metrics WHERE timestamp < cutoff LIMIT remaining);
-        GET DIAGNOSTICS n = ROW_COUNT;
-        remaining := remaining - n;
-    END IF;
+    END LOOP;
     RETURN batch - remaining;
 END;
 $fn$;

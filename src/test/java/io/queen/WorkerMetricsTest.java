@@ -10,17 +10,12 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.LongSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,11 +41,13 @@ class WorkerMetricsTest {
     private static TestServer server;
     private static Http http;
     private static QueueClient client;
+    private static TestSql sql;
 
     @BeforeAll
     static void start() throws Exception {
         Path dir = Files.createTempDirectory("queen-worker-metrics");
         db = EmbeddedDatabase.start(dir, 0);
+        sql = new TestSql(db.port());
         server = TestServer.start(dir, TestServer.onDatabase(db.port(),
                 "QUEEN_METRICS_FLUSH_MS", Long.toString(FLUSH_MS),
                 "METRICS_SAMPLE_INTERVAL_MS", "200", "METRICS_AGGREGATE_INTERVAL_S", "1",
@@ -177,21 +174,21 @@ class WorkerMetricsTest {
     @Test
     void summaryFollowsInsertsAndAdditiveUpdates() throws Exception {
         // two flushes of one worker into one minute: the row adds up, the summary follows both
-        long beforePush = count("SELECT total_push_messages FROM queen.worker_metrics_summary");
+        long beforePush = sql.count("SELECT total_push_messages FROM queen.worker_metrics_summary");
         String flush = "SELECT queen.record_worker_metrics_v1(?::jsonb)";
         long now = System.currentTimeMillis();
         String first = flushJson(now, 5, 2, 10.0, 3);
         String second = flushJson(now, 7, 6, 40.0, 1);
-        execute(flush, first);
-        execute(flush, second);
-        assertEquals(12, count("SELECT push_message_count FROM queen.worker_metrics WHERE hostname = 'fake-host'"));
-        assertEquals(4, count("SELECT ack_failed_count FROM queen.worker_metrics WHERE hostname = 'fake-host'"));
-        assertEquals(8, count("SELECT sample_count FROM queen.worker_metrics WHERE hostname = 'fake-host'"));
+        sql.execute(flush, first);
+        sql.execute(flush, second);
+        assertEquals(12, sql.count("SELECT push_message_count FROM queen.worker_metrics WHERE hostname = 'fake-host'"));
+        assertEquals(4, sql.count("SELECT ack_failed_count FROM queen.worker_metrics WHERE hostname = 'fake-host'"));
+        assertEquals(8, sql.count("SELECT sample_count FROM queen.worker_metrics WHERE hostname = 'fake-host'"));
         // (10 * 2 + 40 * 6) / 8 = 32.5
-        assertEquals(3250, count("SELECT round(avg_event_loop_lag_ms * 100) FROM queen.worker_metrics "
+        assertEquals(3250, sql.count("SELECT round(avg_event_loop_lag_ms * 100) FROM queen.worker_metrics "
                 + "WHERE hostname = 'fake-host'"));
-        assertEquals(40, count("SELECT max_event_loop_lag_ms FROM queen.worker_metrics WHERE hostname = 'fake-host'"));
-        awaitValue(beforePush + 12, () -> count("SELECT total_push_messages FROM queen.worker_metrics_summary"));
+        assertEquals(40, sql.count("SELECT max_event_loop_lag_ms FROM queen.worker_metrics WHERE hostname = 'fake-host'"));
+        TestSql.awaitValue(beforePush + 12, () -> sql.count("SELECT total_push_messages FROM queen.worker_metrics_summary"));
 
         // and after real traffic and many flushes, the summary is the sum of all worker rows
         String q = QueueClient.uniqueQueue();
@@ -203,8 +200,8 @@ class WorkerMetricsTest {
         for (String[] pair : new String[][]{{"total_push_messages", "push_message_count"},
                 {"total_push_requests", "push_request_count"}, {"total_pop_requests", "pop_request_count"},
                 {"total_ack_failed", "ack_failed_count"}, {"total_dlq", "dlq_count"}}) {
-            assertEquals(count("SELECT coalesce(sum(" + pair[1] + "), 0) FROM queen.worker_metrics"),
-                    count("SELECT " + pair[0] + " FROM queen.worker_metrics_summary"), pair[0]);
+            assertEquals(sql.count("SELECT coalesce(sum(" + pair[1] + "), 0) FROM queen.worker_metrics"),
+                    sql.count("SELECT " + pair[0] + " FROM queen.worker_metrics_summary"), pair[0]);
         }
     }
 
@@ -231,7 +228,7 @@ class WorkerMetricsTest {
 
     @Test
     void systemMetricsHaveASeriesPerReplica() throws Exception {
-        awaitValue(1, () -> Math.min(1, count("SELECT count(*) FROM queen.system_metrics")));
+        TestSql.awaitValue(1, () -> Math.min(1, sql.count("SELECT count(*) FROM queen.system_metrics")));
         JsonObject body = http.get("/api/v1/analytics/system-metrics").json();
         JsonArray replicas = body.getJsonArray("replicas");
         assertEquals(1, replicas.size(), body.encode());
@@ -274,22 +271,22 @@ class WorkerMetricsTest {
     @Test
     void oldMetricsRowsArePruned() throws Exception {
         String old = "now() - interval '100 days'";
-        execute("INSERT INTO queen.worker_metrics (hostname, worker_id, pid, bucket_time) VALUES ('old-host', 0, 1, "
+        sql.execute("INSERT INTO queen.worker_metrics (hostname, worker_id, pid, bucket_time) VALUES ('old-host', 0, 1, "
                 + old + ")");
-        execute("INSERT INTO queen.worker_metrics (hostname, worker_id, pid, bucket_time) VALUES ('old-host', 1, 1, "
+        sql.execute("INSERT INTO queen.worker_metrics (hostname, worker_id, pid, bucket_time) VALUES ('old-host', 1, 1, "
                 + old + ")");
-        execute("INSERT INTO queen.queue_lag_metrics (bucket_time, queue_name) VALUES (" + old + ", 'old-queue')");
-        execute("INSERT INTO queen.queue_parked_replica (bucket_time, queue_name, hostname, worker_id) VALUES ("
+        sql.execute("INSERT INTO queen.queue_lag_metrics (bucket_time, queue_name) VALUES (" + old + ", 'old-queue')");
+        sql.execute("INSERT INTO queen.queue_parked_replica (bucket_time, queue_name, hostname, worker_id) VALUES ("
                 + old + ", 'old-queue', 'old-host', 'w')");
-        execute("INSERT INTO queen.system_metrics (timestamp, hostname, port, worker_id, metrics) VALUES ("
+        sql.execute("INSERT INTO queen.system_metrics (timestamp, hostname, port, worker_id, metrics) VALUES ("
                 + old + ", 'old-host', 1, 'w', '{}')");
         String remaining = "SELECT (SELECT count(*) FROM queen.worker_metrics WHERE bucket_time < now() - interval '90 days')"
                 + " + (SELECT count(*) FROM queen.queue_lag_metrics WHERE bucket_time < now() - interval '90 days')"
                 + " + (SELECT count(*) FROM queen.queue_parked_replica WHERE bucket_time < now() - interval '90 days')"
                 + " + (SELECT count(*) FROM queen.system_metrics WHERE timestamp < now() - interval '90 days')";
         // five rows, batches of two: three batches
-        awaitValue(0, () -> count(remaining));
-        assertTrue(count("SELECT count(*) FROM queen.worker_metrics") > 0, "recent rows stay");
+        TestSql.awaitValue(0, () -> sql.count(remaining));
+        assertTrue(sql.count("SELECT count(*) FROM queen.worker_metrics") > 0, "recent rows stay");
     }
 
     @Test
@@ -363,35 +360,4 @@ class WorkerMetricsTest {
         return sums;
     }
 
-    private static void awaitValue(long expected, LongSupplier actual) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 15_000;
-        long last = actual.getAsLong();
-        while (last != expected && System.currentTimeMillis() < deadline) {
-            Thread.sleep(200);
-            last = actual.getAsLong();
-        }
-        assertEquals(expected, last);
-    }
-
-    private static Connection connect() throws Exception {
-        return DriverManager.getConnection("jdbc:postgresql://localhost:" + db.port() + "/postgres", "postgres", "");
-    }
-
-    private static long count(String sql) {
-        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
-            assertTrue(rs.next());
-            return rs.getLong(1);
-        } catch (Exception e) {
-            throw new IllegalStateException(sql, e);
-        }
-    }
-
-    private static void execute(String sql, String... args) throws Exception {
-        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                s.setString(i + 1, args[i]);
-            }
-            s.execute();
-        }
-    }
 }

@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,15 +53,26 @@ final class AnalyticsRoutes {
         } catch (NumberFormatException e) {
             throw ApiError.badRequest("workerId must be an integer");
         }
-        Future<RowSet<Row>> series = analytics.workerSeries(w.from(), w.to(), w.bucketMinutes(), hostname, workerId);
-        Future<RowSet<Row>> workers = analytics.workers(w.from(), w.to(), hostname, workerId);
-        Future<RowSet<Row>> queues = analytics.queueTotals(w.from(), w.to(), null);
-        Responses.json(ctx, Future.all(series, workers, queues),
-                all -> workerMetricsBody(w, series.result(), workers.result(), queues.result()));
+        Future<RowSet<Row>> workerRows = analytics.workerMetrics(w.from(), w.to(), w.bucketMinutes(), hostname,
+                workerId);
+        Future<RowSet<Row>> queueRows = analytics.queueOps(w.from(), w.to(), w.bucketMinutes(), null);
+        Responses.json(ctx, Future.all(workerRows, queueRows), all -> workerMetricsBody(w,
+                buckets(workerRows.result(), true), buckets(workerRows.result(), false),
+                buckets(queueRows.result(), false)));
     }
 
-    private static String workerMetricsBody(TimeWindow w, RowSet<Row> series, RowSet<Row> workers,
-                                            RowSet<Row> queues) {
+    /** The rows of a series-and-totals statement that are buckets, or the others. */
+    private static List<Row> buckets(RowSet<Row> rows, boolean buckets) {
+        List<Row> kept = new ArrayList<>(rows.size());
+        for (Row r : rows) {
+            if (r.getBoolean("is_bucket") == buckets) {
+                kept.add(r);
+            }
+        }
+        return kept;
+    }
+
+    private static String workerMetricsBody(TimeWindow w, List<Row> series, List<Row> workers, List<Row> queues) {
         JsonOut out = w.writeHeader(new JsonOut(1024 + series.size() * 640).beginObject())
                 .field("pointCount", series.size())
                 .name("timeSeries").beginArray();
@@ -133,7 +145,7 @@ final class AnalyticsRoutes {
                 .field("dlqCount", r.getLong("dlq"));
     }
 
-    private static void summaryTotals(JsonOut out, RowSet<Row> series) {
+    private static void summaryTotals(JsonOut out, List<Row> series) {
         Map<String, String> totals = new LinkedHashMap<>();
         totals.put("totalPushRequests", "push_requests");
         totals.put("totalPopRequests", "pop_requests");
@@ -172,7 +184,7 @@ final class AnalyticsRoutes {
         TimeWindow w = TimeWindow.of(ctx, TimeWindow.LAST_HOUR);
         Responses.json(ctx, analytics.queueOps(w.from(), w.to(), w.bucketMinutes(), filter(ctx, "queue")), rows -> {
             JsonOut out = new JsonOut(256 + rows.size() * 160).beginArray();
-            for (Row r : rows) {
+            for (Row r : buckets(rows, true)) {
                 out.beginObject()
                         .field("queueName", r.getString("queue_name"))
                         .field("popCount", r.getLong("pop_messages"))
@@ -187,13 +199,10 @@ final class AnalyticsRoutes {
 
     private void queueOps(RoutingContext ctx) {
         TimeWindow w = TimeWindow.of(ctx, TimeWindow.LAST_HOUR);
-        String queue = filter(ctx, "queue");
-        Future<RowSet<Row>> series = analytics.queueOps(w.from(), w.to(), w.bucketMinutes(), queue);
-        Future<RowSet<Row>> queues = analytics.queueTotals(w.from(), w.to(), queue);
-        Responses.json(ctx, Future.all(series, queues), all -> {
-            JsonOut out = w.writeHeader(new JsonOut(1024 + series.result().size() * 512).beginObject())
+        Responses.json(ctx, analytics.queueOps(w.from(), w.to(), w.bucketMinutes(), filter(ctx, "queue")), rows -> {
+            JsonOut out = w.writeHeader(new JsonOut(1024 + rows.size() * 512).beginObject())
                     .name("series").beginArray();
-            for (Row r : series.result()) {
+            for (Row r : buckets(rows, true)) {
                 out.beginObject()
                         .field("bucket", JsonOut.millis(r.getOffsetDateTime("bucket")))
                         .field("queueName", r.getString("queue_name"));
@@ -209,10 +218,10 @@ final class AnalyticsRoutes {
                         .endObject();
             }
             out.endArray().name("queues").beginArray();
-            for (Row r : queues.result()) {
+            for (Row r : buckets(rows, false)) {
                 out.beginObject().field("queueName", r.getString("queue_name"));
                 queueFigures(out, r);
-                out.field("maxParkedCount", r.getDouble("max_parked"))
+                out.field("maxParkedCount", r.getDouble("parked_count"))
                         .field("lastSeen", JsonOut.millis(r.getOffsetDateTime("last_seen")))
                         .endObject();
             }
