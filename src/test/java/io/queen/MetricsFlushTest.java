@@ -12,10 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * While the database is down, /metrics/prometheus still answers the live families, and the
- * workers keep the counts they could not flush: once it is back they all arrive.
+ * Worker counts reach the database whatever happens: while it is down, /metrics/prometheus
+ * still answers the live families and the workers keep the counts they could not flush,
+ * which arrive once it is back; at a clean shutdown the workers flush what they have.
  */
-class MetricsOutageTest {
+class MetricsFlushTest {
 
     @Test
     void countsSurviveAnOutageAndTheLiveFamiliesAnswerDuringIt() throws Exception {
@@ -74,6 +75,25 @@ class MetricsOutageTest {
             if (db != null) {
                 db.close();
             }
+        }
+    }
+
+    @Test
+    void aCleanShutdownFlushesWhatTheWorkersCounted() throws Exception {
+        Path dir = Files.createTempDirectory("queen-metrics-shutdown");
+        EmbeddedDatabase db = EmbeddedDatabase.start(dir, 0);
+        try {
+            // no periodic flush during the test: only a minute change or the shutdown writes
+            TestServer server = TestServer.start(dir, TestServer.onDatabase(db.port(), "QUEEN_METRICS_FLUSH_MS", "60000"));
+            try {
+                new QueueClient(server.http).pushMany(QueueClient.uniqueQueue(), "p", java.util.List.of("a", "b", "c"));
+            } finally {
+                server.stop();
+            }
+            assertEquals(3, new TestSql(db.port()).count(
+                    "SELECT coalesce(sum(push_message_count), 0) FROM queen.worker_metrics"));
+        } finally {
+            db.close();
         }
     }
 }
