@@ -1,9 +1,20 @@
 -- Writing the per-minute metrics of V006: one function call per worker flush and one per
 -- system-metrics write, so a flush is a single round trip whatever it carries.
 
--- Long-polls parked on a worker, as parked-seconds: additive over flushes, the minute average
--- is parked_seconds / seconds of the minute covered (parked_count keeps that average).
+-- Long-polls parked, as parked-seconds (one per parked pop and 1 Hz sample): additive over
+-- flushes and workers. The minute average is parked_seconds over the seconds of the minute
+-- gone by (queen.parked_average); parked_count holds it as of the last write.
 ALTER TABLE queen.queue_parked_replica ADD COLUMN IF NOT EXISTS parked_seconds double precision NOT NULL DEFAULT 0;
+ALTER TABLE queen.queue_lag_metrics ADD COLUMN IF NOT EXISTS parked_seconds double precision NOT NULL DEFAULT 0;
+
+-- The average number of parked long-polls in the minute `bucket`, as of `as_of` (a whole
+-- minute once it is over).
+CREATE OR REPLACE FUNCTION queen.parked_average(parked_seconds double precision, bucket timestamptz,
+                                                as_of timestamptz DEFAULT now())
+RETURNS double precision
+LANGUAGE sql STABLE AS $fn$
+    SELECT parked_seconds / greatest(1, least(60, extract(epoch FROM as_of - bucket)))
+$fn$;
 
 -- Average of two averages, each weighted by its number of samples.
 CREATE OR REPLACE FUNCTION queen.metrics_weighted_avg(a double precision, na bigint, b double precision, nb bigint)
@@ -44,9 +55,8 @@ CREATE OR REPLACE FUNCTION queen.record_worker_metrics_v1(p jsonb)
 RETURNS void
 LANGUAGE plpgsql AS $fn$
 DECLARE
-    bucket  timestamptz := to_timestamp((p->>'bucket')::bigint / 1000.0);
-    -- seconds of the minute the parked figures cover so far (a whole minute once it is over)
-    covered double precision := greatest(1, least(60, extract(epoch FROM to_timestamp((p->>'at')::bigint / 1000.0) - bucket)));
+    bucket     timestamptz := to_timestamp((p->>'bucket')::bigint / 1000.0);
+    flushed_at timestamptz := to_timestamp((p->>'at')::bigint / 1000.0);
 BEGIN
     INSERT INTO queen.worker_metrics AS wm (
         hostname, worker_id, pid, bucket_time, sample_count, avg_event_loop_lag_ms, max_event_loop_lag_ms,
@@ -105,10 +115,12 @@ BEGIN
 
     INSERT INTO queen.queue_lag_metrics AS l (
         bucket_time, queue_name, pop_count, avg_lag_ms, max_lag_ms, push_request_count, push_message_count,
-        pop_empty_count, ack_request_count, ack_success_count, ack_failed_count, transaction_count, updated_at)
+        pop_empty_count, ack_request_count, ack_success_count, ack_failed_count, transaction_count, parked_seconds,
+        parked_count, updated_at)
     SELECT bucket, q.queue_name, q.pop_count, q.avg_lag_ms, q.max_lag_ms, q.push_request_count,
            q.push_message_count, q.pop_empty_count, q.ack_request_count, q.ack_success_count,
-           q.ack_failed_count, q.transaction_count, now()
+           q.ack_failed_count, q.transaction_count, q.parked_seconds,
+           queen.parked_average(q.parked_seconds, bucket, flushed_at), now()
       FROM queen.worker_metrics_queues(p) q
      ORDER BY q.queue_name
     ON CONFLICT (bucket_time, queue_name) DO UPDATE SET
@@ -122,28 +134,22 @@ BEGIN
         ack_success_count  = l.ack_success_count + EXCLUDED.ack_success_count,
         ack_failed_count   = l.ack_failed_count + EXCLUDED.ack_failed_count,
         transaction_count  = l.transaction_count + EXCLUDED.transaction_count,
+        parked_seconds     = l.parked_seconds + EXCLUDED.parked_seconds,
+        parked_count       = queen.parked_average(l.parked_seconds + EXCLUDED.parked_seconds, bucket, flushed_at),
         updated_at         = now();
 
     INSERT INTO queen.queue_parked_replica AS r (bucket_time, queue_name, hostname, worker_id, parked_seconds,
                                                  parked_count, updated_at)
-    SELECT bucket, q.queue_name, p->>'hostname', p->>'replica', q.parked_seconds, q.parked_seconds / covered, now()
+    SELECT bucket, q.queue_name, p->>'hostname', p->>'replica', q.parked_seconds,
+           queen.parked_average(q.parked_seconds, bucket, flushed_at), now()
       FROM queen.worker_metrics_queues(p) q
      WHERE q.parked_seconds > 0
      ORDER BY q.queue_name
     ON CONFLICT (bucket_time, queue_name, hostname, worker_id) DO UPDATE SET
         parked_seconds = r.parked_seconds + EXCLUDED.parked_seconds,
-        parked_count   = (r.parked_seconds + EXCLUDED.parked_seconds) / covered,
+        parked_count   = queen.parked_average(r.parked_seconds + EXCLUDED.parked_seconds, bucket, flushed_at),
         updated_at     = now();
 
-    -- the queue's figure is the sum over every worker of every server
-    UPDATE queen.queue_lag_metrics l
-       SET parked_count = s.parked
-      FROM (SELECT r.queue_name, sum(r.parked_count) AS parked
-              FROM queen.queue_parked_replica r
-             WHERE r.bucket_time = bucket
-               AND r.queue_name IN (SELECT q.queue_name FROM queen.worker_metrics_queues(p) q WHERE q.parked_seconds > 0)
-             GROUP BY r.queue_name) s
-     WHERE l.bucket_time = bucket AND l.queue_name = s.queue_name;
 
 END;
 $fn$;

@@ -18,7 +18,8 @@ SELECT grouping(b.bucket) = 0 AS is_bucket,
        max(b.partition_count) AS partition_count,
        coalesce(sum(b.avg_lag_ms * b.pop_count) / nullif(sum(b.pop_count), 0), 0) AS avg_lag_ms,
        max(b.max_lag_ms) AS max_lag_ms,
-       CASE WHEN grouping(b.bucket) = 0 THEN avg(b.parked_count) ELSE max(b.parked_count) END AS parked_count
+       CASE WHEN grouping(b.bucket) = 0 THEN avg(queen.parked_average(b.parked_seconds, b.bucket_time))
+            ELSE max(queen.parked_average(b.parked_seconds, b.bucket_time)) END AS parked_count
   FROM (SELECT queen.metrics_bucket(l.bucket_time, $4) AS bucket, l.*
           FROM queen.queue_lag_metrics l
          WHERE l.bucket_time >= date_trunc('minute', $1::timestamptz) AND l.bucket_time <= $2

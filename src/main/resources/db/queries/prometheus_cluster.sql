@@ -50,7 +50,7 @@ SELECT v.family, ARRAY['queue'] || v.names, ARRAY[q.queue_name] || v.vals, v.val
     ('queen_queue_transactions_per_minute', '{}', '{}', q.transaction_count),
     ('queen_queue_ack_per_minute', ARRAY['result'], ARRAY['success'], q.ack_success_count),
     ('queen_queue_ack_per_minute', ARRAY['result'], ARRAY['failed'], q.ack_failed_count),
-    ('queen_queue_parked_consumers', '{}', '{}', q.parked_count),
+    ('queen_queue_parked_consumers', '{}', '{}', queen.parked_average(q.parked_seconds, q.bucket_time)),
     ('queen_queue_metrics_age_seconds', '{}', '{}', extract(epoch FROM now() - q.updated_at)::double precision)
   ) AS v(family, names, vals, value)
 UNION ALL

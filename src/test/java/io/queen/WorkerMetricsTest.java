@@ -155,6 +155,13 @@ class WorkerMetricsTest {
             parkedSum += s.getDouble("parkedCount");
         }
         assertTrue(parkedSum > 0, replicas.encode());
+        // sampled once a second while parked for 2.5 s: 2 or 3 parked-seconds (1 on a starved event loop),
+        // the same summed per queue as per replica
+        long parkedSeconds = sql.count("SELECT sum(parked_seconds) FROM queen.queue_parked_replica WHERE queue_name = '"
+                + parkedQueue + "'");
+        assertTrue(parkedSeconds >= 1 && parkedSeconds <= 3, "parked-seconds " + parkedSeconds);
+        assertEquals(parkedSeconds, sql.count("SELECT sum(parked_seconds) FROM queen.queue_lag_metrics "
+                + "WHERE queue_name = '" + parkedQueue + "'"));
         assertEquals(1, replicas.getJsonArray("replicas").size(), replicas.encode());
 
         // worker-metrics: both workers report, and the series covers at least this traffic
