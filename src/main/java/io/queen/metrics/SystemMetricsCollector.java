@@ -1,6 +1,5 @@
 package io.queen.metrics;
 
-import io.queen.http.JsonOut;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -54,8 +53,8 @@ public final class SystemMetricsCollector extends VerticleBase {
 
     private long sampleTimer = -1;
     private ProcSelf previous;
-    /** Section → figure → stat, in the order they are written. */
-    private Map<String, Map<String, Stat>> aggregate = new LinkedHashMap<>();
+    /** Figure ("cpu.user_us", "threadpool.db.pool_size") → its stat, in the order they are written. */
+    private Map<String, Stat> aggregate = new LinkedHashMap<>();
     private int samples;
     private long bucketMillis;
     private long aggregateStartNanos;
@@ -93,53 +92,41 @@ public final class SystemMetricsCollector extends VerticleBase {
             startAggregate(now);
         }
         ProcSelf current = ProcSelf.read();
-        add("cpu", "user_us", current.userMicros() - previous.userMicros());
-        add("cpu", "system_us", current.systemMicros() - previous.systemMicros());
-        add("memory", "rss_bytes", current.residentBytes());
-        add("memory", "virtual_bytes", current.virtualBytes());
-        add("database", "pool_size", configuredConnections);
-        add("database", "pool_active", metrics.workerGauges.openConnections());
-        add("threadpool", "db.pool_size", workers);
-        add("threadpool", "db.queue_size", metrics.workerGauges.waitingPushes());
-        add("threadpool", "system.pool_size", ManagementFactory.getThreadMXBean().getThreadCount());
+        add("cpu.user_us", current.userMicros() - previous.userMicros());
+        add("cpu.system_us", current.systemMicros() - previous.systemMicros());
+        add("memory.rss_bytes", current.residentBytes());
+        add("memory.virtual_bytes", current.virtualBytes());
+        add("database.pool_size", configuredConnections);
+        add("database.pool_active", metrics.workerGauges.openConnections());
+        add("threadpool.db.pool_size", workers);
+        add("threadpool.db.queue_size", metrics.workerGauges.waitingPushes());
+        add("threadpool.system.pool_size", ManagementFactory.getThreadMXBean().getThreadCount());
         previous = current;
         samples++;
     }
 
-    private void add(String section, String figure, double value) {
-        aggregate.computeIfAbsent(section, s -> new LinkedHashMap<>()).computeIfAbsent(figure, f -> new Stat())
-                .add(value);
+    private void add(String figure, double value) {
+        aggregate.computeIfAbsent(figure, f -> new Stat()).add(value);
     }
 
     /** {"cpu": {"user_us": {"avg", "min", "max", "last"}, …}, "threadpool": {"db": {"pool_size": …}}}. */
     private String metricsJson() {
-        JsonOut out = new JsonOut(1024).beginObject();
-        aggregate.forEach((section, figures) -> {
-            out.name(section).beginObject();
-            String group = null;
-            for (Map.Entry<String, Stat> e : figures.entrySet()) {
-                String name = e.getKey();
-                int dot = name.indexOf('.');
-                String prefix = dot < 0 ? null : name.substring(0, dot);
-                if (group != null && !group.equals(prefix)) {
-                    out.endObject();
-                    group = null;
+        JsonObject root = new JsonObject();
+        aggregate.forEach((figure, stat) -> {
+            String[] path = figure.split("\\.");
+            JsonObject section = root;
+            for (int i = 0; i < path.length - 1; i++) {
+                JsonObject child = section.getJsonObject(path[i]);
+                if (child == null) {
+                    child = new JsonObject();
+                    section.put(path[i], child);
                 }
-                if (prefix != null && group == null) {
-                    out.name(prefix).beginObject();
-                    group = prefix;
-                }
-                Stat s = e.getValue();
-                out.name(dot < 0 ? name : name.substring(dot + 1)).beginObject()
-                        .field("avg", s.sum / s.count).field("min", s.min).field("max", s.max)
-                        .field("last", s.last).endObject();
+                section = child;
             }
-            if (group != null) {
-                out.endObject();
-            }
-            out.endObject();
+            section.put(path[path.length - 1], new JsonObject().put("avg", stat.sum / stat.count)
+                    .put("min", stat.min).put("max", stat.max).put("last", stat.last));
         });
-        return out.endObject().toString();
+        return root.encode();
     }
 
     private Future<Void> send() {
