@@ -34,12 +34,7 @@ class StoredFunctionsTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (server != null) {
-            server.stop();
-        }
-        if (db != null) {
-            db.close();
-        }
+        TestServer.stop(server, db);
     }
 
     private Connection connect() throws Exception {
