@@ -8,6 +8,8 @@ import io.queen.db.Migrations;
 import io.queen.http.QueenVerticle;
 import io.queen.jobs.MaintenanceJobsVerticle;
 import io.queen.metrics.QueenMetrics;
+import io.queen.metrics.Replica;
+import io.queen.metrics.SystemMetricsCollector;
 import io.queen.queue.PeerWakeUps;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;
@@ -65,7 +67,7 @@ public final class QueenServer {
                     .toCompletionStage().toCompletableFuture()
                     .get(FileBufferVerticle.START_REPLAY_LIMIT_MS + 60_000, TimeUnit.MILLISECONDS);
             AtomicInteger nextWorker = new AtomicInteger();
-            QueenMetrics metrics = new QueenMetrics();
+            QueenMetrics metrics = new QueenMetrics(Replica.of(config.port, config.workerIdLabel), config.workers);
             vertx.deployVerticle(() -> new QueenVerticle(config, connect, nextWorker.getAndIncrement(), metrics),
                             new DeploymentOptions().setInstances(config.workers)
                                     .setThreadingModel(ThreadingModel.EVENT_LOOP))
@@ -74,6 +76,12 @@ public final class QueenServer {
                 vertx.deployVerticle(new PeerWakeUps(connect, 5))
                         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             }
+            // once per process: samples /proc (blocking reads), the workers write its rows
+            vertx.deployVerticle(new SystemMetricsCollector(metrics, config.metricsSampleIntervalMs,
+                                    config.metricsAggregateIntervalS,
+                                    config.totalHotConnections() + config.totalBackgroundConnections(), config.workers),
+                            new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
+                    .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             // once per process, not per worker: the jobs elect one process among servers anyway
             vertx.deployVerticle(new MaintenanceJobsVerticle(config, connect))
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

@@ -66,4 +66,22 @@ class ConfigTest {
         assertThrows(ConfigException.class, () -> QueenConfig.from(Map.of("FILE_BUFFER_MAX_BATCH", "0")));
         assertThrows(ConfigException.class, () -> QueenConfig.from(Map.of("FILE_BUFFER_EVENTS_PER_FILE", "-1")));
     }
+
+    @Test
+    void metricsSettings() {
+        QueenConfig defaults = QueenConfig.from(Map.of());
+        assertEquals(10_000, defaults.metricsFlushMs);
+        assertEquals(1000, defaults.metricsSampleIntervalMs);
+        assertEquals(60, defaults.metricsAggregateIntervalS);
+        assertEquals(null, defaults.workerIdLabel);
+        QueenConfig set = QueenConfig.from(Map.of("QUEEN_METRICS_FLUSH_MS", "500", "METRICS_SAMPLE_INTERVAL_MS", "250",
+                "METRICS_AGGREGATE_INTERVAL_S", "5", "WORKER_ID", "replica-a"));
+        assertEquals(500, set.metricsFlushMs);
+        assertEquals(250, set.metricsSampleIntervalMs);
+        assertEquals(5, set.metricsAggregateIntervalS);
+        assertEquals("replica-a", set.workerIdLabel);
+        assertThrows(ConfigException.class, () -> QueenConfig.from(Map.of("QUEEN_METRICS_FLUSH_MS", "often")));
+        assertThrows(ConfigException.class, () -> QueenConfig.from(Map.of("METRICS_SAMPLE_INTERVAL_MS", "0")));
+        assertThrows(ConfigException.class, () -> QueenConfig.from(Map.of("METRICS_AGGREGATE_INTERVAL_S", "0")));
+    }
 }

@@ -70,6 +70,16 @@ public final class TestServer {
         server.stop();
     }
 
+    /** Stops a server started on its own database, then the database; either may be null. */
+    public static void stop(TestServer server, io.queen.db.EmbeddedDatabase db) throws Exception {
+        if (server != null) {
+            server.stop();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
     public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);

@@ -59,6 +59,14 @@ public final class QueenConfig {
     public final int statsIntervalMs;
     public final int statsReconcileIntervalMs;
     public final int statsHistoryRetentionDays;
+    /** Each worker adds its per-minute counters into the database this often. */
+    public final int metricsFlushMs;
+    /** The process metrics collector samples CPU, memory and pools this often. */
+    public final int metricsSampleIntervalMs;
+    /** ... and writes its aggregate into system_metrics this often. */
+    public final int metricsAggregateIntervalS;
+    /** Replica label in the metrics tables (WORKER_ID); null: {@code <hostname>:<port>}. */
+    public final String workerIdLabel;
     /** Where pushes are written while the database is unreachable or in push maintenance. */
     public final Path bufferDir;
     /** The buffer is drained into the database this often (when there is something to drain). */
@@ -126,6 +134,10 @@ public final class QueenConfig {
         statsIntervalMs = env.integer("STATS_INTERVAL_MS", 10_000, 100, 86_400_000);
         statsReconcileIntervalMs = env.integer("STATS_RECONCILE_INTERVAL_MS", 120_000, 100, 86_400_000);
         statsHistoryRetentionDays = env.integer("STATS_HISTORY_RETENTION_DAYS", 7, 1, 36_500);
+        metricsFlushMs = env.integer("QUEEN_METRICS_FLUSH_MS", 10_000, 100, 60_000);
+        metricsSampleIntervalMs = env.integer("METRICS_SAMPLE_INTERVAL_MS", 1000, 100, 60_000);
+        metricsAggregateIntervalS = env.integer("METRICS_AGGREGATE_INTERVAL_S", 60, 1, 3600);
+        workerIdLabel = env.string("WORKER_ID", null);
         // next to the embedded database rather than the reference's /var/lib path, which an
         // ordinary user cannot write to
         bufferDir = Path.of(env.string("FILE_BUFFER_DIR", dataDir.resolve("buffer").toString()))

@@ -29,6 +29,7 @@ public final class Migrations {
             "V004__ack.sql",
             "V005__jobs.sql",
             "V006__observability.sql",
+            "V007__metrics.sql",
             "V008__stats.sql",
             "V009__message_actions.sql");
 

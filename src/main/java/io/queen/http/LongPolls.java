@@ -58,6 +58,11 @@ final class LongPolls {
         }
     }
 
+    /** The number of waiting pops per queue, right now (metrics sampling). */
+    void forEachParked(java.util.function.BiConsumer<String, Integer> action) {
+        byQueue.forEach((queue, pops) -> action.accept(queue, pops.size()));
+    }
+
     /** Shutdown: every waiting pop is answered empty. */
     void finishAll() {
         List<PopRequest> all = new ArrayList<>();

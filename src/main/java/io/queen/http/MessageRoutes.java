@@ -5,6 +5,7 @@ import io.queen.config.QueenConfig;
 import io.queen.db.DbErrors;
 import io.queen.maintenance.MaintenanceState;
 import io.queen.metrics.QueenMetrics;
+import io.queen.metrics.WorkerMetrics;
 import io.queen.queue.AckItem;
 import io.queen.queue.AckResult;
 import io.queen.queue.AckService;
@@ -42,13 +43,15 @@ final class MessageRoutes {
     private final TransactionService transactions;
     private final LongPolls longPolls;
     private final QueenMetrics metrics;
+    private final WorkerMetrics workerMetrics;
     private final MaintenanceState maintenance;
     private final FileBufferClient buffer;
 
     MessageRoutes(QueenConfig config, Vertx vertx, PushService pushes, PopService pops, AckService acks,
                   LeaseService leases, TransactionService transactions, LongPolls longPolls, QueenMetrics metrics,
-                  MaintenanceState maintenance, FileBufferClient buffer) {
+                  WorkerMetrics workerMetrics, MaintenanceState maintenance, FileBufferClient buffer) {
         this.metrics = metrics;
+        this.workerMetrics = workerMetrics;
         this.maintenance = maintenance;
         this.buffer = buffer;
         this.config = config;
@@ -94,6 +97,9 @@ final class MessageRoutes {
             return;
         }
         pushes.push(batch).onComplete(ar -> {
+            if (ar.failed()) {
+                workerMetrics.dbError();
+            }
             if (ar.failed() && DbErrors.isUnavailable(ar.cause())) {
                 // failover: the items wait in the file buffer until the database is back
                 pushToBuffer(ctx, batch);
@@ -106,6 +112,7 @@ final class MessageRoutes {
             JsonOut out = new JsonOut(64 + batch.size() * 200).beginArray();
             metrics.pushRequests.increment();
             metrics.pushMessages.increment(ar.result().stream().filter(PushResult::queued).count());
+            workerMetrics.pushed(ar.result());
             for (PushResult r : ar.result()) {
                 out.beginObject()
                         .field("index", r.index())
@@ -139,6 +146,7 @@ final class MessageRoutes {
             }
             if (ar.succeeded()) {
                 metrics.pushRequests.increment();
+                workerMetrics.pushBuffered(batch);
             }
             Responses.json(ctx, ar.succeeded() ? 201 : 500, out.endArray().toString());
         });
@@ -148,6 +156,7 @@ final class MessageRoutes {
         if (maintenance.popPaused()) {
             metrics.popRequests.increment();
             metrics.popEmpty.increment();
+            workerMetrics.popped(ctx.pathParam("queue"), List.of(), 0);
             Responses.noContent(ctx);
             return;
         }
@@ -185,7 +194,8 @@ final class MessageRoutes {
 
         PopQuery query = new PopQuery(queue, partition, group, batch, UuidV7.next(), maxPartitions, autoAck,
                 subscription, subscribeFrom);
-        new PopRequest(ctx, query, pops, longPolls, vertx, wait, timeout, config.pollRecheckMs, metrics).start();
+        new PopRequest(ctx, query, pops, longPolls, vertx, wait, timeout, config.pollRecheckMs, metrics,
+                workerMetrics).start();
     }
 
     private void ackOne(RoutingContext ctx) {
@@ -198,7 +208,8 @@ final class MessageRoutes {
         }
         AckItem item = ackItem(body);
         String group = groupOrQueueMode(Bodies.optionalString(body, "consumerGroup"));
-        acks.ack(List.of(item), group).onComplete(ar -> respondAcks(ctx, ar));
+        List<AckItem> items = List.of(item);
+        acks.ack(items, group).onComplete(ar -> respondAcks(ctx, items, ar));
     }
 
     private void ackBatch(RoutingContext ctx) {
@@ -229,7 +240,7 @@ final class MessageRoutes {
             }
             items.add(ackItem(a));
         }
-        acks.ack(items, groupOrQueueMode(group)).onComplete(ar -> respondAcks(ctx, ar));
+        acks.ack(items, groupOrQueueMode(group)).onComplete(ar -> respondAcks(ctx, items, ar));
     }
 
     private static AckItem ackItem(JsonObject a) {
@@ -244,12 +255,15 @@ final class MessageRoutes {
         return group == null || group.isEmpty() ? QUEUE_MODE : group;
     }
 
-    private void respondAcks(RoutingContext ctx, io.vertx.core.AsyncResult<List<AckResult>> ar) {
+    private void respondAcks(RoutingContext ctx, List<AckItem> items, io.vertx.core.AsyncResult<List<AckResult>> ar) {
+        workerMetrics.jobsDone(1);
         if (ar.failed()) {
+            workerMetrics.dbError();
             Responses.failure(ctx, ar.cause());
             return;
         }
         metrics.ackRequests.increment();
+        workerMetrics.acked(items, ar.result());
         JsonOut out = new JsonOut().beginArray();
         for (AckResult r : ar.result()) {
             (r.success() ? metrics.ackSuccess : metrics.ackFailed).increment();
@@ -275,7 +289,9 @@ final class MessageRoutes {
             throw ApiError.badRequest("seconds must be a positive integer");
         }
         leases.extend(leaseId, seconds).onComplete(ar -> {
+            workerMetrics.jobsDone(1);
             if (ar.failed()) {
+                workerMetrics.dbError();
                 Responses.failure(ctx, ar.cause());
                 return;
             }
@@ -339,12 +355,15 @@ final class MessageRoutes {
             return;
         }
         transactions.execute(ops).onComplete(ar -> {
+            workerMetrics.jobsDone(1);
             if (ar.failed()) {
+                workerMetrics.dbError();
                 Responses.failure(ctx, ar.cause());
                 return;
             }
             TransactionService.Outcome outcome = ar.result();
             metrics.transactions.increment();
+            countTransaction(outcome);
             JsonOut out = new JsonOut().beginObject()
                     .field("transactionId", outcome.transactionId())
                     .field("success", outcome.error() == null);
@@ -365,6 +384,20 @@ final class MessageRoutes {
             }
             Responses.json(ctx, 200, out.endArray().endObject().toString());
         });
+    }
+
+    /** The queues a transaction pushed to and the messages its acks sent to the DLQ. */
+    private void countTransaction(TransactionService.Outcome outcome) {
+        List<String> queues = new ArrayList<>(outcome.results().size());
+        int deadLettered = 0;
+        for (TransactionService.OpResult r : outcome.results()) {
+            queues.add(r.queue());
+            if (r.dlq()) {
+                deadLettered++;
+            }
+        }
+        // a failed transaction was rolled back: nothing of it reached the DLQ
+        workerMetrics.transaction(queues, outcome.error() == null ? deadLettered : 0);
     }
 
     private static TransactionOp.Push transactionPush(JsonObject item) {

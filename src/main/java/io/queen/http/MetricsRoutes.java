@@ -1,6 +1,16 @@
 package io.queen.http;
 
+import io.queen.buffer.FileBufferClient;
+import io.queen.maintenance.MaintenanceState;
+import io.queen.metrics.ProcSelf;
+import io.queen.metrics.PrometheusFamilies;
+import io.queen.metrics.PrometheusText;
 import io.queen.metrics.QueenMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -12,12 +22,28 @@ final class MetricsRoutes {
     private final QueenMetrics metrics;
     private final int configuredConnections;
     private final java.util.function.IntSupplier openConnections;
+    private final int workers;
+    private final SqlClient db;
+    private final FileBufferClient buffer;
+    private final MaintenanceState maintenance;
 
-    /** @param openConnections connections this worker's pools hold open right now */
-    MetricsRoutes(QueenMetrics metrics, int configuredConnections, java.util.function.IntSupplier openConnections) {
+    /**
+     * @param openConnections connections this worker's pools hold open right now
+     * @param db              the worker's background pool, for the cluster families
+     */
+    MetricsRoutes(QueenMetrics metrics, int configuredConnections, java.util.function.IntSupplier openConnections,
+                  int workers, SqlClient db, FileBufferClient buffer, MaintenanceState maintenance) {
         this.metrics = metrics;
         this.configuredConnections = configuredConnections;
         this.openConnections = openConnections;
+        this.workers = workers;
+        this.db = db;
+        this.buffer = buffer;
+        this.maintenance = maintenance;
+    }
+
+    /** What the blocking part of a scrape reads: Micrometer's text and /proc. */
+    private record Blocking(String micrometer, ProcSelf proc) {
     }
 
     void mount(Router router) {
@@ -25,15 +51,33 @@ final class MetricsRoutes {
         router.get("/metrics").handler(this::summary);
     }
 
+    /**
+     * Micrometer's families, then the reference's (spec 3.1): live ones of this replica and
+     * the cluster, queue and worker ones from one database statement. Without the database
+     * (or the file buffer) the families that need it are left out, the rest is answered.
+     */
     private void prometheus(RoutingContext ctx) {
         // scraping reads /proc and JMX: keep it off the event loop
-        ctx.vertx().executeBlocking(metrics::scrape, false).onComplete(ar -> {
-            if (ar.failed()) {
-                Responses.failure(ctx, ar.cause());
+        Future<Blocking> local = ctx.vertx().executeBlocking(() -> new Blocking(metrics.scrape(), ProcSelf.read()),
+                false);
+        Future<RowSet<Row>> cluster = PrometheusFamilies.readDatabase(db);
+        Future<JsonObject> bufferStats = buffer.stats();
+        Future.join(local, cluster, bufferStats).onComplete(all -> {
+            if (local.failed()) {
+                Responses.failure(ctx, local.cause());
                 return;
             }
+            PrometheusText text = PrometheusFamilies.declare();
+            PrometheusFamilies.addProcess(text, local.result().proc(), metrics, configuredConnections, workers);
+            PrometheusFamilies.addFileBuffer(text, bufferStats.succeeded() ? bufferStats.result() : null,
+                    maintenance.pushPaused());
+            if (cluster.succeeded()) {
+                PrometheusFamilies.addDatabase(text, cluster.result());
+            }
+            StringBuilder out = new StringBuilder(local.result().micrometer());
+            text.writeTo(out);
             Responses.cors(ctx.response());
-            ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(ar.result());
+            ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(out.toString());
         });
     }
 

@@ -1,6 +1,7 @@
 package io.queen.http;
 
 import io.queen.metrics.QueenMetrics;
+import io.queen.metrics.WorkerMetrics;
 
 import io.queen.queue.PopOutcome;
 import io.queen.queue.PopQuery;
@@ -10,6 +11,8 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.List;
 
 /**
  * One pop HTTP request from arrival to answer. With {@code wait=true} it stays registered in
@@ -28,6 +31,7 @@ final class PopRequest {
     private final long deadlineNanos;
     private final long recheckMs;
     private final QueenMetrics metrics;
+    private final WorkerMetrics workerMetrics;
 
     private boolean inFlight;
     private boolean wokenWhileInFlight;
@@ -35,8 +39,9 @@ final class PopRequest {
     private long timerId = -1;
 
     PopRequest(RoutingContext ctx, PopQuery query, PopService pops, LongPolls longPolls, Vertx vertx, boolean wait,
-               long timeoutMs, long recheckMs, QueenMetrics metrics) {
+               long timeoutMs, long recheckMs, QueenMetrics metrics, WorkerMetrics workerMetrics) {
         this.metrics = metrics;
+        this.workerMetrics = workerMetrics;
         this.ctx = ctx;
         this.query = query;
         this.pops = pops;
@@ -73,6 +78,7 @@ final class PopRequest {
             finish();
             metrics.popRequests.increment();
             metrics.popEmpty.increment();
+            workerMetrics.popped(query.queue(), List.of(), 0);
             Responses.noContent(ctx);
         }
     }
@@ -82,6 +88,10 @@ final class PopRequest {
         wokenWhileInFlight = false;
         pops.pop(query).onComplete(ar -> {
             inFlight = false;
+            workerMetrics.jobsDone(1);
+            if (ar.failed()) {
+                workerMetrics.dbError();
+            }
             if (ar.succeeded() && !ar.result().isEmpty() && ctx.response().closed()) {
                 finish();
                 giveBack(ar.result());
@@ -100,6 +110,7 @@ final class PopRequest {
                 finish();
                 metrics.popRequests.increment();
                 metrics.popMessages.increment(outcome.messages().size());
+                workerMetrics.popped(query.queue(), outcome.messages(), System.currentTimeMillis());
                 Responses.json(ctx, 200, envelope(outcome));
                 return;
             }

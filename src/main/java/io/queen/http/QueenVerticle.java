@@ -1,5 +1,6 @@
 package io.queen.http;
 
+import io.queen.admin.Analytics;
 import io.queen.admin.ConsumerGroupAdmin;
 import io.queen.buffer.FileBufferClient;
 import io.queen.maintenance.MaintenanceBus;
@@ -12,6 +13,8 @@ import io.queen.admin.Statistics;
 import io.queen.config.QueenConfig;
 import io.queen.db.Databases;
 import io.queen.metrics.QueenMetrics;
+import io.queen.metrics.WorkerMetrics;
+import io.queen.metrics.WorkerMetricsReporter;
 import io.queen.queue.AckService;
 import io.queen.queue.LeaseService;
 import io.queen.queue.PopService;
@@ -48,6 +51,7 @@ public final class QueenVerticle extends VerticleBase {
     private Pool backgroundPool;
     private HttpServer server;
     private LongPolls longPolls;
+    private WorkerMetricsReporter metricsReporter;
     private final MaintenanceState maintenance = new MaintenanceState();
 
     public QueenVerticle(QueenConfig config, PgConnectOptions connect, int workerId, QueenMetrics metrics) {
@@ -83,12 +87,16 @@ public final class QueenVerticle extends VerticleBase {
         });
         router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes));
         PushService pushes = new PushService(hotPool, wakeUps, config.pushMaxInFlight, config.pushMaxItemsPerCall);
+        WorkerMetrics workerMetrics = new WorkerMetrics(System.currentTimeMillis());
+        metricsReporter = new WorkerMetricsReporter(vertx, backgroundPool, workerMetrics, metrics.replica, workerId,
+                config.metricsFlushMs, workerGauges(pushes), metrics.workerGauges);
         new MessageRoutes(config, vertx, pushes, new PopService(hotPool),
                 new AckService(hotPool), new LeaseService(hotPool),
-                new TransactionService(backgroundPool, wakeUps), longPolls, metrics, maintenance, buffer).mount(router);
+                new TransactionService(backgroundPool, wakeUps), longPolls, metrics, workerMetrics, maintenance,
+                buffer).mount(router);
         new MaintenanceRoutes(backgroundPool, vertx.eventBus(), config.workers, maintenance, buffer).mount(router);
         new MetricsRoutes(metrics, config.totalHotConnections() + config.totalBackgroundConnections(),
-                () -> hotPool.size() + (backgroundPool == hotPool ? 0 : backgroundPool.size())).mount(router);
+                this::openConnections, config.workers, backgroundPool, buffer, maintenance).mount(router);
         ConsumerGroupAdmin groups = new ConsumerGroupAdmin(backgroundPool);
         new AdminRoutes(workerId, backgroundPool, new QueueAdmin(backgroundPool), groups).mount(router);
         new ConsumerGroupRoutes(groups).mount(router);
@@ -98,6 +106,7 @@ public final class QueenVerticle extends VerticleBase {
         new InternalRoutes(wakeUps, config.peerNotify).mount(router);
         new MessageActionRoutes(new MessageActions(backgroundPool), wakeUps).mount(router);
         new StatsRoutes(new Statistics(backgroundPool), vertx.eventBus()).mount(router);
+        new AnalyticsRoutes(new Analytics(backgroundPool)).mount(router);
         router.errorHandler(404, ctx -> Responses.error(ctx, 404, "Not Found: " + ctx.request().path()));
         router.errorHandler(405, ctx -> Responses.error(ctx, 405, "Method not allowed"));
         router.errorHandler(413, ctx -> Responses.error(ctx, 413,
@@ -120,8 +129,44 @@ public final class QueenVerticle extends VerticleBase {
         return MaintenanceFlags.read(backgroundPool)
                 .onSuccess(updates -> updates.forEach(maintenance::apply))
                 .otherwiseEmpty()
-                .compose(v -> server.listen()).onSuccess(s -> LOG.debug("Worker {} listening on {}:{}", workerId, config.host,
+                .compose(v -> server.listen())
+                .onSuccess(s -> metricsReporter.start())
+                .onSuccess(s -> LOG.debug("Worker {} listening on {}:{}", workerId, config.host,
                 s.actualPort()));
+    }
+
+    /** What the worker's metrics sample once a second. */
+    private WorkerMetricsReporter.Gauges workerGauges(PushService pushes) {
+        return new WorkerMetricsReporter.Gauges() {
+            @Override
+            public int freeSlots() {
+                return pushes.freeSlots();
+            }
+
+            @Override
+            public int jobQueue() {
+                return pushes.waitingRequests();
+            }
+
+            @Override
+            public int dbConnections() {
+                return openConnections();
+            }
+
+            @Override
+            public long pushCalls() {
+                return pushes.calls();
+            }
+
+            @Override
+            public void forEachParked(java.util.function.BiConsumer<String, Integer> action) {
+                longPolls.forEachParked(action);
+            }
+        };
+    }
+
+    private int openConnections() {
+        return hotPool.size() + (backgroundPool == hotPool ? 0 : backgroundPool.size());
     }
 
     @Override
@@ -129,6 +174,7 @@ public final class QueenVerticle extends VerticleBase {
         // parked long-polls are answered empty, then in-flight requests get the grace period
         longPolls.finishAll();
         return server.shutdown(config.shutdownGraceMs, TimeUnit.MILLISECONDS)
+                .eventually(() -> metricsReporter.stop())
                 .eventually(() -> backgroundPool == hotPool ? Future.succeededFuture() : backgroundPool.close())
                 .eventually(() -> hotPool.close());
     }

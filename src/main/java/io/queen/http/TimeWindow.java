@@ -7,33 +7,71 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
 /**
- * The from/to window of a dashboard query (ISO-8601 parameters, 400 when unparsable or
- * reversed; {@code to} defaults to now, {@code from} to a default length before it) and the
- * bucket size the reference uses for it: 1, 5, 15, 60 or 360 minutes for windows up to
- * 1 h, 6 h, 24 h, 7 days, longer.
+ * The {@code from}/{@code to} window of the status and analytics endpoints (spec 3.12) and
+ * its bucket size: 1, 5, 15, 60 or 360 minutes for windows up to 1 h, 6 h, 24 h, 7 d, longer.
+ * A missing bound defaults to now ({@code to}) or to one default length before {@code to}.
  */
-record TimeWindow(OffsetDateTime from, OffsetDateTime to) {
+public record TimeWindow(OffsetDateTime from, OffsetDateTime to, int bucketMinutes) {
 
-    static TimeWindow of(RoutingContext ctx, Duration defaultLength) {
-        OffsetDateTime to = InspectionRoutes.timestampParam(ctx, "to", OffsetDateTime.now(ZoneOffset.UTC));
-        OffsetDateTime from = InspectionRoutes.timestampParam(ctx, "from", to.minus(defaultLength));
-        if (from.isAfter(to)) {
-            throw ApiError.badRequest("from must not be after to");
-        }
-        return new TimeWindow(from, to);
+    public static final Duration LAST_HOUR = Duration.ofHours(1);
+
+    /** The window of a request; an unreadable timestamp or to &lt; from is a 400. */
+    public static TimeWindow of(RoutingContext ctx, Duration defaultLength) {
+        return parse(ctx.request().getParam("from"), ctx.request().getParam("to"), defaultLength,
+                OffsetDateTime.now(ZoneOffset.UTC));
     }
 
-    int bucketMinutes() {
-        Duration length = Duration.between(from, to);
-        if (length.compareTo(Duration.ofHours(1)) <= 0) {
+    static TimeWindow parse(String fromText, String toText, Duration defaultLength, OffsetDateTime now) {
+        OffsetDateTime to = bound(toText, "to");
+        OffsetDateTime from = bound(fromText, "from");
+        if (to == null) {
+            to = now;
+        }
+        if (from == null) {
+            from = to.minus(defaultLength);
+        }
+        if (to.isBefore(from)) {
+            throw ApiError.badRequest("'to' must not be before 'from'");
+        }
+        return new TimeWindow(from, to, bucketMinutes(Duration.between(from, to)));
+    }
+
+    private static OffsetDateTime bound(String text, String name) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        OffsetDateTime parsed = Bodies.timestamp(text);
+        if (parsed == null) {
+            throw ApiError.badRequest("Invalid '" + name + "' timestamp: " + text);
+        }
+        return parsed;
+    }
+
+    public static int bucketMinutes(Duration window) {
+        if (window.compareTo(Duration.ofHours(1)) <= 0) {
             return 1;
-        } else if (length.compareTo(Duration.ofHours(6)) <= 0) {
+        }
+        if (window.compareTo(Duration.ofHours(6)) <= 0) {
             return 5;
-        } else if (length.compareTo(Duration.ofHours(24)) <= 0) {
+        }
+        if (window.compareTo(Duration.ofHours(24)) <= 0) {
             return 15;
-        } else if (length.compareTo(Duration.ofDays(7)) <= 0) {
+        }
+        if (window.compareTo(Duration.ofDays(7)) <= 0) {
             return 60;
         }
         return 360;
+    }
+
+    /** Seconds in one bucket, the divisor of the per-second rates. */
+    public double bucketSeconds() {
+        return bucketMinutes * 60.0;
+    }
+
+    /** {"timeRange": {"from", "to"}, "bucketMinutes": n} opening a response object. */
+    public JsonOut writeHeader(JsonOut out) {
+        return out.name("timeRange").beginObject()
+                .field("from", JsonOut.millis(from)).field("to", JsonOut.millis(to)).endObject()
+                .field("bucketMinutes", bucketMinutes);
     }
 }

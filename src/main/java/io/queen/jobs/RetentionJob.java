@@ -13,7 +13,8 @@ import java.util.function.BooleanSupplier;
 /**
  * Retention (spec 1.16, 2.13): expired messages of queues with retentionSeconds, consumed
  * messages past completedRetentionSeconds, empty partitions idle for PARTITION_CLEANUP_DAYS,
- * and metrics rows older than METRICS_RETENTION_DAYS. Every delete is a batch of
+ * and metrics rows (ack log, retention history, per-minute worker/queue/system metrics) older
+ * than METRICS_RETENTION_DAYS. Every delete is a batch of
  * RETENTION_BATCH_SIZE rows in its own transaction.
  */
 final class RetentionJob implements Job {
@@ -23,6 +24,8 @@ final class RetentionJob implements Job {
     private static final String INACTIVE_PARTITIONS = SqlFiles.query("delete_inactive_partitions");
     private static final String PRUNE_ACK_LOG = SqlFiles.query("prune_messages_consumed");
     private static final String PRUNE_HISTORY = SqlFiles.query("prune_retention_history");
+    /** worker, queue, parked long-poll and system metrics rows (V007 prune_metrics_v1). */
+    private static final String PRUNE_METRICS = SqlFiles.query("prune_metrics");
     /** Partitions deleted per cycle at most, as in the reference. */
     private static final int PARTITIONS_PER_CYCLE = 1000;
 
@@ -44,6 +47,7 @@ final class RetentionJob implements Job {
         long partitions;
         long ackLogRows;
         long historyRows;
+        long metricsRows;
     }
 
     @Override
@@ -65,14 +69,23 @@ final class RetentionJob implements Job {
                     counts.ackLogRows = n;
                     return prune(conn, PRUNE_HISTORY, stopping);
                 })
-                .map(n -> {
+                .compose(n -> {
                     counts.historyRows = n;
+                    return MessageDeletes.repeat(() -> conn.preparedQuery(PRUNE_METRICS)
+                                    .execute(Tuple.of(metricsRetentionDays, batchSize))
+                                    .map(rows -> rows.iterator().next().getInteger("deleted")),
+                            batchSize, stopping, 0);
+                })
+                .map(n -> {
+                    counts.metricsRows = n;
                     long expired = tally.total(RETENTION);
                     long completed = tally.total(COMPLETED_RETENTION);
-                    if (expired + completed + counts.partitions + counts.ackLogRows + counts.historyRows > 0) {
+                    if (expired + completed + counts.partitions + counts.ackLogRows + counts.historyRows
+                            + counts.metricsRows > 0) {
                         LOG.info("Retention: deleted {} expired and {} completed message(s), {} inactive "
-                                        + "partition(s), {} ack-log and {} retention-history row(s)",
-                                expired, completed, counts.partitions, counts.ackLogRows, counts.historyRows);
+                                        + "partition(s), {} ack-log, {} retention-history and {} metrics row(s)",
+                                expired, completed, counts.partitions, counts.ackLogRows, counts.historyRows,
+                                counts.metricsRows);
                     }
                     return null;
                 });

@@ -23,6 +23,10 @@ public final class QueenMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final long startNanos = System.nanoTime();
     private final AtomicInteger parkedLongPolls = new AtomicInteger();
+    /** Who this process is in the metrics tables. */
+    public final Replica replica;
+    /** Per-worker connection and fusion-queue figures, for the process-wide readers. */
+    public final WorkerGauges workerGauges;
 
     public final Counter pushRequests = counter("queen.push.requests", "push requests answered");
     public final Counter pushMessages = counter("queen.push.messages", "messages stored by pushes");
@@ -36,7 +40,9 @@ public final class QueenMetrics {
             .description("acknowledgements that failed").register(registry);
     public final Counter transactions = counter("queen.transactions", "transactions answered");
 
-    public QueenMetrics() {
+    public QueenMetrics(Replica replica, int workers) {
+        this.replica = replica;
+        this.workerGauges = new WorkerGauges(workers);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);

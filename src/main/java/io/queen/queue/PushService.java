@@ -35,6 +35,8 @@ public final class PushService {
     private final int maxItemsPerCall;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     private int inFlight;
+    /** Database calls made so far (after fusion), for the worker's jobs-done figure. */
+    private long calls;
 
     public PushService(SqlClient db, WakeUps wakeUps, int maxInFlight, int maxItemsPerCall) {
         this.db = db;
@@ -63,11 +65,26 @@ public final class PushService {
                 items += next.batch().size();
             } while (!waiting.isEmpty() && items + waiting.peek().batch().size() <= maxItemsPerCall);
             inFlight++;
+            calls++;
             run(group).onComplete(ar -> {
                 inFlight--;
                 dispatch();
             });
         }
+    }
+
+    /** Calls that could start now without waiting (0: pushes are queueing for fusion). */
+    public int freeSlots() {
+        return maxInFlight - inFlight;
+    }
+
+    /** Push requests waiting for a call slot. */
+    public int waitingRequests() {
+        return waiting.size();
+    }
+
+    public long calls() {
+        return calls;
     }
 
     /** One database call for the whole group; each request gets back its own results. */

@@ -1,0 +1,328 @@
+package io.queen.http;
+
+import io.queen.admin.Analytics;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.queen.http.MessageRoutes.guard;
+
+/**
+ * Dashboard analytics over the per-minute metrics tables (spec 3.12): worker, queue,
+ * parked long-poll and system metrics. All GET, read-only, on the background pool; every
+ * endpoint takes a {@link TimeWindow} (default: the last hour).
+ */
+final class AnalyticsRoutes {
+    private final Analytics analytics;
+
+    AnalyticsRoutes(Analytics analytics) {
+        this.analytics = analytics;
+    }
+
+    void mount(Router router) {
+        router.get("/api/v1/analytics/system-metrics").handler(guard(this::systemMetrics));
+        router.get("/api/v1/analytics/worker-metrics").handler(guard(this::workerMetrics));
+        router.get("/api/v1/analytics/queue-lag").handler(guard(this::queueLag));
+        router.get("/api/v1/analytics/queue-ops").handler(guard(this::queueOps));
+        router.get("/api/v1/analytics/queue-parked-replicas").handler(guard(this::parkedReplicas));
+    }
+
+    private static String filter(RoutingContext ctx, String name) {
+        String value = ctx.request().getParam(name);
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    // ---- workers ----
+
+    private void workerMetrics(RoutingContext ctx) {
+        TimeWindow w = TimeWindow.of(ctx, TimeWindow.LAST_HOUR);
+        String hostname = filter(ctx, "hostname");
+        String workerText = filter(ctx, "workerId");
+        Integer workerId;
+        try {
+            workerId = workerText == null ? null : Integer.valueOf(workerText);
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("workerId must be an integer");
+        }
+        Future<RowSet<Row>> workerRows = analytics.workerMetrics(w.from(), w.to(), w.bucketMinutes(), hostname,
+                workerId);
+        Future<RowSet<Row>> queueRows = analytics.queueOps(w.from(), w.to(), w.bucketMinutes(), null);
+        Responses.json(ctx, Future.all(workerRows, queueRows), all -> workerMetricsBody(w,
+                buckets(workerRows.result(), true), buckets(workerRows.result(), false),
+                buckets(queueRows.result(), false)));
+    }
+
+    /** The rows of a series-and-totals statement that are buckets, or the others. */
+    private static List<Row> buckets(RowSet<Row> rows, boolean buckets) {
+        List<Row> kept = new ArrayList<>(rows.size());
+        for (Row r : rows) {
+            if (r.getBoolean("is_bucket") == buckets) {
+                kept.add(r);
+            }
+        }
+        return kept;
+    }
+
+    private static String workerMetricsBody(TimeWindow w, List<Row> series, List<Row> workers, List<Row> queues) {
+        JsonOut out = w.writeHeader(new JsonOut(1024 + series.size() * 640).beginObject())
+                .field("pointCount", series.size())
+                .name("timeSeries").beginArray();
+        long push = 0;
+        long pop = 0;
+        long ack = 0;
+        for (Row r : series) {
+            out.beginObject().field("timestamp", JsonOut.millis(r.getOffsetDateTime("bucket")));
+            workerFigures(out, r);
+            out.field("pushPerSecond", r.getLong("push_messages") / w.bucketSeconds())
+                    .field("popPerSecond", r.getLong("pop_messages") / w.bucketSeconds())
+                    .field("ackPerSecond", r.getLong("ack_messages") / w.bucketSeconds())
+                    .field("backoffSize", r.getDouble("backoff_size"))
+                    .field("lagCount", r.getLong("lag_count"))
+                    .endObject();
+            push += r.getLong("push_messages");
+            pop += r.getLong("pop_messages");
+            ack += r.getLong("ack_messages");
+        }
+        out.endArray().name("workers").beginArray();
+        for (Row r : workers) {
+            out.beginObject()
+                    .field("hostname", r.getString("hostname"))
+                    .field("workerId", r.getInteger("worker_id"))
+                    .field("pid", r.getInteger("pid"))
+                    .field("lastSeen", JsonOut.millis(r.getOffsetDateTime("last_seen")));
+            workerFigures(out, r);
+            out.endObject();
+        }
+        out.endArray().name("queues").beginArray();
+        for (Row r : queues) {
+            out.beginObject()
+                    .field("queueName", r.getString("queue_name"))
+                    .field("popCount", r.getLong("pop_messages"))
+                    .field("avgLagMs", r.getDouble("avg_lag_ms"))
+                    .field("maxLagMs", r.getLong("max_lag_ms"))
+                    .endObject();
+        }
+        out.endArray().name("summary").beginObject()
+                .field("totalPushMessages", push)
+                .field("totalPopMessages", pop)
+                .field("totalAckMessages", ack);
+        summaryTotals(out, series);
+        // messages pushed in the window and not yet popped in it: a rough backlog indicator
+        return out.field("pendingMessages", Math.max(0, push - pop)).endObject().endObject().toString();
+    }
+
+    /** The figures a bucket of the series and a worker of the list share. */
+    private static void workerFigures(JsonOut out, Row r) {
+        out.field("pushMessages", r.getLong("push_messages"))
+                .field("popMessages", r.getLong("pop_messages"))
+                .field("ackMessages", r.getLong("ack_messages"))
+                .field("pushRequests", r.getLong("push_requests"))
+                .field("popRequests", r.getLong("pop_requests"))
+                .field("ackRequests", r.getLong("ack_requests"))
+                .field("transactions", r.getLong("transactions"))
+                .field("jobsDone", r.getLong("jobs_done"))
+                .field("avgEventLoopLagMs", r.getDouble("avg_event_loop_lag_ms"))
+                .field("maxEventLoopLagMs", r.getDouble("max_event_loop_lag_ms"))
+                .field("avgFreeSlots", r.getDouble("avg_free_slots"))
+                .field("minFreeSlots", r.getInteger("min_free_slots"))
+                .field("dbConnections", r.getDouble("db_connections"))
+                .field("avgJobQueueSize", r.getDouble("avg_job_queue_size"))
+                .field("maxJobQueueSize", r.getInteger("max_job_queue_size"))
+                .field("avgLagMs", r.getDouble("avg_lag_ms"))
+                .field("maxLagMs", r.getLong("max_lag_ms"))
+                .field("dbErrors", r.getLong("db_errors"))
+                .field("ackSuccess", r.getLong("ack_success"))
+                .field("ackFailed", r.getLong("ack_failed"))
+                .field("dlqCount", r.getLong("dlq"));
+    }
+
+    private static void summaryTotals(JsonOut out, List<Row> series) {
+        Map<String, String> totals = new LinkedHashMap<>();
+        totals.put("totalPushRequests", "push_requests");
+        totals.put("totalPopRequests", "pop_requests");
+        totals.put("totalAckRequests", "ack_requests");
+        totals.put("totalTransactions", "transactions");
+        totals.put("totalAckSuccess", "ack_success");
+        totals.put("totalAckFailed", "ack_failed");
+        totals.put("totalDbErrors", "db_errors");
+        totals.put("totalDlq", "dlq");
+        totals.put("totalJobsDone", "jobs_done");
+        totals.forEach((field, column) -> {
+            long sum = 0;
+            for (Row r : series) {
+                sum += r.getLong(column);
+            }
+            out.field(field, sum);
+        });
+        long lagCount = 0;
+        double lagSum = 0;
+        long lagMax = 0;
+        double eventLoopMax = 0;
+        for (Row r : series) {
+            lagCount += r.getLong("lag_count");
+            lagSum += r.getDouble("avg_lag_ms") * r.getLong("lag_count");
+            lagMax = Math.max(lagMax, r.getLong("max_lag_ms"));
+            eventLoopMax = Math.max(eventLoopMax, r.getDouble("max_event_loop_lag_ms"));
+        }
+        out.field("avgLagMs", lagCount == 0 ? 0.0 : lagSum / lagCount)
+                .field("maxLagMs", lagMax)
+                .field("maxEventLoopLagMs", eventLoopMax);
+    }
+
+    // ---- queues ----
+
+    private void queueLag(RoutingContext ctx) {
+        TimeWindow w = TimeWindow.of(ctx, TimeWindow.LAST_HOUR);
+        Responses.json(ctx, analytics.queueOps(w.from(), w.to(), w.bucketMinutes(), filter(ctx, "queue")), rows -> {
+            JsonOut out = new JsonOut(256 + rows.size() * 160).beginArray();
+            for (Row r : buckets(rows, true)) {
+                out.beginObject()
+                        .field("queueName", r.getString("queue_name"))
+                        .field("popCount", r.getLong("pop_messages"))
+                        .field("avgLagMs", r.getDouble("avg_lag_ms"))
+                        .field("maxLagMs", r.getLong("max_lag_ms"))
+                        .field("bucketTime", JsonOut.millis(r.getOffsetDateTime("bucket")))
+                        .endObject();
+            }
+            return out.endArray().toString();
+        });
+    }
+
+    private void queueOps(RoutingContext ctx) {
+        TimeWindow w = TimeWindow.of(ctx, TimeWindow.LAST_HOUR);
+        Responses.json(ctx, analytics.queueOps(w.from(), w.to(), w.bucketMinutes(), filter(ctx, "queue")), rows -> {
+            JsonOut out = w.writeHeader(new JsonOut(1024 + rows.size() * 512).beginObject())
+                    .name("series").beginArray();
+            for (Row r : buckets(rows, true)) {
+                out.beginObject()
+                        .field("bucket", JsonOut.millis(r.getOffsetDateTime("bucket")))
+                        .field("queueName", r.getString("queue_name"));
+                queueFigures(out, r);
+                out.field("partitionsCreated", r.getLong("partitions_created"))
+                        .field("partitionsDeleted", r.getLong("partitions_deleted"))
+                        .field("partitionCount", r.getLong("partition_count"))
+                        .field("pushPerSecond", r.getLong("push_messages") / w.bucketSeconds())
+                        .field("popPerSecond", r.getLong("pop_messages") / w.bucketSeconds())
+                        .field("ackPerSecond", r.getLong("ack_success") / w.bucketSeconds())
+                        .field("emptyPerSecond", r.getLong("pop_empty") / w.bucketSeconds())
+                        .field("parkedCount", r.getDouble("parked_count"))
+                        .endObject();
+            }
+            out.endArray().name("queues").beginArray();
+            for (Row r : buckets(rows, false)) {
+                out.beginObject().field("queueName", r.getString("queue_name"));
+                queueFigures(out, r);
+                out.field("maxParkedCount", r.getDouble("parked_count"))
+                        .field("lastSeen", JsonOut.millis(r.getOffsetDateTime("last_seen")))
+                        .endObject();
+            }
+            return out.endArray().endObject().toString();
+        });
+    }
+
+    /** The counters a bucket of a queue and a queue's totals share. */
+    private static void queueFigures(JsonOut out, Row r) {
+        out.field("pushRequests", r.getLong("push_requests"))
+                .field("pushMessages", r.getLong("push_messages"))
+                .field("popMessages", r.getLong("pop_messages"))
+                .field("popEmpty", r.getLong("pop_empty"))
+                .field("ackRequests", r.getLong("ack_requests"))
+                .field("ackSuccess", r.getLong("ack_success"))
+                .field("ackFailed", r.getLong("ack_failed"))
+                .field("transactions", r.getLong("transactions"))
+                .field("avgLagMs", r.getDouble("avg_lag_ms"))
+                .field("maxLagMs", r.getLong("max_lag_ms"));
+    }
+
+    /** Per replica worker: average and peak of its parked long-polls over the window. */
+    private static final class ReplicaParked {
+        double sum;
+        int buckets;
+        double max;
+        OffsetDateTime lastSeen;
+    }
+
+    private void parkedReplicas(RoutingContext ctx) {
+        TimeWindow w = TimeWindow.of(ctx, TimeWindow.LAST_HOUR);
+        Responses.json(ctx, analytics.parkedReplicas(w.from(), w.to(), w.bucketMinutes(), filter(ctx, "queue")),
+                rows -> {
+                    JsonOut out = w.writeHeader(new JsonOut(512 + rows.size() * 200).beginObject())
+                            .name("series").beginArray();
+                    Map<List<String>, ReplicaParked> replicas = new LinkedHashMap<>();
+                    for (Row r : rows) {
+                        OffsetDateTime bucket = r.getOffsetDateTime("bucket");
+                        double parked = r.getDouble("parked_count");
+                        out.beginObject()
+                                .field("bucket", JsonOut.millis(bucket))
+                                .field("queueName", r.getString("queue_name"))
+                                .field("hostname", r.getString("hostname"))
+                                .field("workerId", r.getString("worker_id"))
+                                .field("parkedCount", parked)
+                                .endObject();
+                        ReplicaParked p = replicas.computeIfAbsent(
+                                List.of(r.getString("hostname"), r.getString("worker_id")), k -> new ReplicaParked());
+                        p.sum += parked;
+                        p.buckets++;
+                        p.max = Math.max(p.max, parked);
+                        p.lastSeen = bucket;
+                    }
+                    out.endArray().name("replicas").beginArray();
+                    replicas.forEach((key, p) -> out.beginObject()
+                            .field("hostname", key.get(0))
+                            .field("workerId", key.get(1))
+                            .field("avgParkedCount", p.sum / p.buckets)
+                            .field("maxParkedCount", p.max)
+                            .field("lastSeen", JsonOut.millis(p.lastSeen))
+                            .endObject());
+                    return out.endArray().endObject().toString();
+                });
+    }
+
+    // ---- system ----
+
+    private void systemMetrics(RoutingContext ctx) {
+        TimeWindow w = TimeWindow.of(ctx, TimeWindow.LAST_HOUR);
+        Responses.json(ctx, analytics.systemMetrics(w.from(), w.to(), w.bucketMinutes(), filter(ctx, "hostname"),
+                filter(ctx, "workerId")), rows -> {
+            JsonOut out = w.writeHeader(new JsonOut(1024 + rows.size() * 800).beginObject())
+                    .name("replicas").beginArray();
+            List<Object> replica = null;
+            for (Row r : rows) {
+                List<Object> key = List.of(r.getString("hostname"), r.getInteger("port"), r.getString("worker_id"));
+                if (!key.equals(replica)) {
+                    if (replica != null) {
+                        out.endArray().endObject();
+                    }
+                    replica = key;
+                    out.beginObject()
+                            .field("hostname", key.get(0))
+                            .field("port", key.get(1))
+                            .field("workerId", key.get(2))
+                            .name("timeSeries").beginArray();
+                }
+                JsonObject metrics = (JsonObject) r.getJson("metrics");
+                out.beginObject()
+                        .field("timestamp", JsonOut.millis(r.getOffsetDateTime("bucket")))
+                        .field("sampleCount", r.getLong("sample_count"));
+                // the sections as stored: cpu, memory, database, threadpool (avg/min/max/last each)
+                for (String section : metrics.fieldNames()) {
+                    out.name(section).raw(metrics.getValue(section).toString());
+                }
+                out.endObject();
+            }
+            if (replica != null) {
+                out.endArray().endObject();
+            }
+            return out.endArray().endObject().toString();
+        });
+    }
+}
