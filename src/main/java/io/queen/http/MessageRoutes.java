@@ -156,7 +156,7 @@ final class MessageRoutes {
         if (maintenance.popPaused()) {
             metrics.popRequests.increment();
             metrics.popEmpty.increment();
-            workerMetrics.popped(ctx.pathParam("queue"), List.of(), 0);
+            workerMetrics.popped(ctx.pathParam("queue"), List.of(), 0, false);
             Responses.noContent(ctx);
             return;
         }

@@ -78,7 +78,7 @@ final class PopRequest {
             finish();
             metrics.popRequests.increment();
             metrics.popEmpty.increment();
-            workerMetrics.popped(query.queue(), List.of(), 0);
+            workerMetrics.popped(query.queue(), List.of(), 0, false);
             Responses.noContent(ctx);
         }
     }
@@ -110,7 +110,7 @@ final class PopRequest {
                 finish();
                 metrics.popRequests.increment();
                 metrics.popMessages.increment(outcome.messages().size());
-                workerMetrics.popped(query.queue(), outcome.messages(), System.currentTimeMillis());
+                workerMetrics.popped(query.queue(), outcome.messages(), System.currentTimeMillis(), query.autoAck());
                 Responses.json(ctx, 200, envelope(outcome));
                 return;
             }

@@ -29,9 +29,17 @@ final class Responses {
         result.onComplete(ar -> {
             if (ar.failed()) {
                 failure(ctx, ar.cause());
-            } else {
-                json(ctx, 200, body.apply(ar.result()));
+                return;
             }
+            String text;
+            try {
+                text = body.apply(ar.result());
+            } catch (RuntimeException e) {
+                // an exception here would end in the future's handler, and the client would wait
+                failure(ctx, e);
+                return;
+            }
+            json(ctx, 200, text);
         });
     }
 

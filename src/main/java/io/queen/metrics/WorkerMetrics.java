@@ -260,8 +260,12 @@ public final class WorkerMetrics {
         }
     }
 
-    /** A pop answered, with messages or empty; the lag of a message is now − its creation. */
-    public void popped(String queue, List<PoppedMessage> messages, long nowMillis) {
+    /**
+     * A pop answered, with messages or empty; the lag of a message is now − its creation.
+     * Auto-acked messages also count as acknowledged (successfully): they are consumed, and
+     * the dashboard's "processed" must not stay at 0 for consumers that auto-ack.
+     */
+    public void popped(String queue, List<PoppedMessage> messages, long nowMillis, boolean autoAcked) {
         window.popRequests++;
         QueueDelta q = queue(queue);
         if (messages.isEmpty()) {
@@ -270,6 +274,11 @@ public final class WorkerMetrics {
         }
         window.popMessages += messages.size();
         q.popMessages += messages.size();
+        if (autoAcked) {
+            window.ackMessages += messages.size();
+            window.ackSuccess += messages.size();
+            q.ackSuccess += messages.size();
+        }
         for (PoppedMessage m : messages) {
             long lag = m.createdAt() == null ? 0 : Math.max(0, nowMillis - m.createdAt().toInstant().toEpochMilli());
             window.lagCount++;
