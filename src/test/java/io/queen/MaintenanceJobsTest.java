@@ -7,12 +7,9 @@ import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.List;
-import java.util.function.LongSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Retention and eviction jobs on a server of its own whose jobs run every second. The
@@ -46,8 +43,8 @@ class MaintenanceJobsTest {
         client.pushMany(q, "p2", List.of("f"));
         assertEquals(List.of("a"), client.popTransactionIds(q, null, 1, true));
 
-        awaitValue(0, () -> messages(q));
-        assertEquals(6, count("SELECT coalesce(sum(rh.messages_deleted), 0) FROM queen.retention_history rh "
+        TestSql.awaitValue(0, () -> messages(q));
+        assertEquals(6, own.sql.count("SELECT coalesce(sum(rh.messages_deleted), 0) FROM queen.retention_history rh "
                 + partitionOf(q) + " AND rh.retention_type = 'retention'"));
         // partition_lookup still names partitions whose newest message is gone: pops must see nothing
         assertEquals(204, server.http.get("/api/v1/pop/queue/" + q + "?batch=10").status());
@@ -67,14 +64,14 @@ class MaintenanceJobsTest {
         assertEquals(List.of("m1", "m2"), client.popTransactionIds(q, "billing", 2, true));
 
         // the lowest cursor (billing, at m2) decides
-        awaitValue(3, () -> messages(q));
+        TestSql.awaitValue(3, () -> messages(q));
         Thread.sleep(2500);
         assertEquals(3, messages(q), "nothing past the lowest cursor goes");
-        assertEquals(2, count("SELECT coalesce(sum(rh.messages_deleted), 0) FROM queen.retention_history rh "
+        assertEquals(2, own.sql.count("SELECT coalesce(sum(rh.messages_deleted), 0) FROM queen.retention_history rh "
                 + partitionOf(q) + " AND rh.retention_type = 'completed_retention'"));
         assertEquals(List.of("m4", "m5"), client.popTransactionIds(q, null, 10, true));
         assertEquals(List.of("m3", "m4", "m5"), client.popTransactionIds(q, "billing", 10, true));
-        awaitValue(0, () -> messages(q));
+        TestSql.awaitValue(0, () -> messages(q));
     }
 
     @Test
@@ -83,7 +80,7 @@ class MaintenanceJobsTest {
         client.pushMany(q, "p", List.of("x1", "x2"));
         assertEquals(List.of("x1", "x2"), client.popTransactionIds(q, null, 2, true));
         // a group that leased the partition but has consumed nothing yet
-        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(
+        try (Connection c = own.connect(); PreparedStatement s = c.prepareStatement(
                 "INSERT INTO queen.partition_consumers (partition_id, consumer_group) "
                         + "SELECT pt.id, 'late' FROM queen.partitions pt JOIN queen.queues qu ON qu.id = pt.queue_id "
                         + "WHERE qu.name = ? AND pt.name = 'p'")) {
@@ -101,10 +98,10 @@ class MaintenanceJobsTest {
         client.pushMany(q, "nobody", List.of("n1"));
         assertEquals(List.of("e1"), client.popTransactionIds(q, null, 1, true));
 
-        awaitValue(1, () -> messages(q));
-        assertEquals(1, count("SELECT count(*) FROM queen.messages m JOIN queen.partitions pt ON pt.id = m.partition_id "
+        TestSql.awaitValue(1, () -> messages(q));
+        assertEquals(1, own.sql.count("SELECT count(*) FROM queen.messages m JOIN queen.partitions pt ON pt.id = m.partition_id "
                 + "JOIN queen.queues qu ON qu.id = pt.queue_id WHERE qu.name = '" + q + "' AND m.transaction_id = 'e1'"));
-        assertEquals(3, count("SELECT coalesce(sum(rh.messages_deleted), 0) FROM queen.retention_history rh "
+        assertEquals(3, own.sql.count("SELECT coalesce(sum(rh.messages_deleted), 0) FROM queen.retention_history rh "
                 + partitionOf(q) + " AND rh.retention_type = 'max_wait_time_eviction'"));
         assertEquals(204, server.http.get("/api/v1/pop/queue/" + q + "?batch=10").status());
         client.pushMany(q, "p", List.of("e4"));
@@ -137,23 +134,23 @@ class MaintenanceJobsTest {
         String pid = "(SELECT pt.id FROM queen.partitions pt JOIN queen.queues qu ON qu.id = pt.queue_id "
                 + "WHERE qu.name = '" + q + "' AND pt.name = 'idle')";
         // "idle" becomes an empty partition unused for 40 days; "busy" keeps its message
-        execute("DELETE FROM queen.messages WHERE partition_id = " + pid);
-        execute("UPDATE queen.partition_consumers SET created_at = now() - interval '40 days', "
+        own.sql.execute("DELETE FROM queen.messages WHERE partition_id = " + pid);
+        own.sql.execute("UPDATE queen.partition_consumers SET created_at = now() - interval '40 days', "
                 + "last_consumed_at = now() - interval '40 days' WHERE partition_id = " + pid);
-        execute("UPDATE queen.partition_lookup SET updated_at = now() - interval '40 days' WHERE partition_id = " + pid);
-        execute("INSERT INTO queen.retention_history (partition_id, messages_deleted, retention_type, executed_at) "
+        own.sql.execute("UPDATE queen.partition_lookup SET updated_at = now() - interval '40 days' WHERE partition_id = " + pid);
+        own.sql.execute("INSERT INTO queen.retention_history (partition_id, messages_deleted, retention_type, executed_at) "
                 + "SELECT " + pid + ", 1, 'retention', now() - interval '100 days'");
-        execute("INSERT INTO queen.messages_consumed (partition_id, acked_at) "
+        own.sql.execute("INSERT INTO queen.messages_consumed (partition_id, acked_at) "
                 + "SELECT pt.id, now() - interval '100 days' FROM queen.partitions pt JOIN queen.queues qu "
                 + "ON qu.id = pt.queue_id WHERE qu.name = '" + q + "' AND pt.name = 'busy'");
         Thread.sleep(2500);
         assertEquals(2, partitions(q), "a partition with recent activity stays");
-        execute("UPDATE queen.partitions SET created_at = now() - interval '40 days', "
+        own.sql.execute("UPDATE queen.partitions SET created_at = now() - interval '40 days', "
                 + "last_activity = now() - interval '40 days' WHERE id = " + pid);
 
-        awaitValue(1, () -> partitions(q));
-        awaitValue(0, () -> count("SELECT count(*) FROM queen.messages_consumed WHERE acked_at < now() - interval '90 days'"));
-        awaitValue(0, () -> count("SELECT count(*) FROM queen.retention_history WHERE executed_at < now() - interval '90 days'"));
+        TestSql.awaitValue(1, () -> partitions(q));
+        TestSql.awaitValue(0, () -> own.sql.count("SELECT count(*) FROM queen.messages_consumed WHERE acked_at < now() - interval '90 days'"));
+        TestSql.awaitValue(0, () -> own.sql.count("SELECT count(*) FROM queen.retention_history WHERE executed_at < now() - interval '90 days'"));
         // a push to the deleted partition creates it anew and is delivered
         client.pushMany(q, "idle", List.of("i2"));
         assertEquals(List.of("i2"), client.popTransactionIds(q, null, 10, true));
@@ -172,41 +169,12 @@ class MaintenanceJobsTest {
     }
 
     private long partitions(String queue) {
-        return count("SELECT count(*) FROM queen.partitions pt JOIN queen.queues qu ON qu.id = pt.queue_id "
+        return own.sql.count("SELECT count(*) FROM queen.partitions pt JOIN queen.queues qu ON qu.id = pt.queue_id "
                 + "WHERE qu.name = '" + queue + "'");
     }
 
     private long messages(String queue) {
-        return count("SELECT count(*) FROM queen.messages m JOIN queen.partitions pt ON pt.id = m.partition_id "
+        return own.sql.count("SELECT count(*) FROM queen.messages m JOIN queen.partitions pt ON pt.id = m.partition_id "
                 + "JOIN queen.queues qu ON qu.id = pt.queue_id WHERE qu.name = '" + queue + "'");
-    }
-
-    private static void awaitValue(long expected, LongSupplier actual) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 15_000;
-        long last = actual.getAsLong();
-        while (last != expected && System.currentTimeMillis() < deadline) {
-            Thread.sleep(200);
-            last = actual.getAsLong();
-        }
-        assertEquals(expected, last);
-    }
-
-    private static Connection connect() throws Exception {
-        return own.connect();
-    }
-
-    private static long count(String sql) {
-        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
-            assertTrue(rs.next());
-            return rs.getLong(1);
-        } catch (Exception e) {
-            throw new IllegalStateException(sql, e);
-        }
-    }
-
-    private static void execute(String sql) throws Exception {
-        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.executeUpdate();
-        }
     }
 }

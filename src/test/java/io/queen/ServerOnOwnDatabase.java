@@ -5,8 +5,6 @@ import io.queen.db.EmbeddedDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 
 /**
  * A Queen server on an embedded PostgreSQL of its own, for test classes that also read or
@@ -15,10 +13,12 @@ import java.sql.SQLException;
 final class ServerOnOwnDatabase implements AutoCloseable {
     final EmbeddedDatabase db;
     final TestServer server;
+    final TestSql sql;
 
     private ServerOnOwnDatabase(EmbeddedDatabase db, TestServer server) {
         this.db = db;
         this.server = server;
+        this.sql = new TestSql(db.port());
     }
 
     /** @param settings name/value pairs overriding the test defaults */
@@ -33,8 +33,8 @@ final class ServerOnOwnDatabase implements AutoCloseable {
         }
     }
 
-    Connection connect() throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://localhost:" + db.port() + "/postgres", "postgres", "");
+    Connection connect() throws Exception {
+        return sql.connect();
     }
 
     @Override
