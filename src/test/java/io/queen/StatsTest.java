@@ -52,6 +52,32 @@ class StatsTest {
     }
 
     @Test
+    void queueOpsReportPartitionsCreatedAndDeleted() throws Exception {
+        String q = QueueClient.uniqueQueue();
+        for (String p : List.of("a", "b", "c")) {
+            client.pushMany(q, p, List.of(p + "-1"));
+        }
+        TestSql.awaitValue(3, () -> queueOps(q, "partitionsCreated"));
+        TestSql.awaitValue(3, () -> queueOps(q, "partitionCount"));
+        assertEquals(0, queueOps(q, "partitionsDeleted"));
+    }
+
+    /** A figure of the queue's newest bucket in /analytics/queue-ops (0 while it has none). */
+    private static long queueOps(String queue, String field) {
+        JsonArray series = http.get("/api/v1/analytics/queue-ops?queue=" + queue).json().getJsonArray("series");
+        long newest = 0;
+        String newestBucket = "";
+        for (int i = 0; i < series.size(); i++) {
+            JsonObject point = series.getJsonObject(i);
+            if (point.getString("bucket").compareTo(newestBucket) > 0) {
+                newestBucket = point.getString("bucket");
+                newest = point.getLong(field);
+            }
+        }
+        return newest;
+    }
+
+    @Test
     void refreshComputesExactFiguresThatStatusShows() throws Exception {
         String nsA = "ns-" + UUID.randomUUID();
         String nsB = "ns-" + UUID.randomUUID();

@@ -20,7 +20,8 @@ import java.util.function.Function;
  * the dashboard. The fast path refreshes the partitions with activity since their last
  * compute; the reconcile refreshes every partition and removes rows of vanished groups. Both
  * then roll the partition rows up into queue, namespace, task and system rows and snapshot
- * those into this minute's history bucket. Partitions are refreshed in chunks, each chunk one
+ * those into this minute's history bucket; the fast path also writes the queues' partition
+ * counts (created, deleted, total) into this minute's queue_lag_metrics rows. Partitions are refreshed in chunks, each chunk one
  * statement and its own short transaction, so a large database costs many small steps, never
  * one long one. The SQL reads messages and consumers without locking them, writes only the
  * stats tables and key-share locks (without waiting) the queues and partitions its rows refer
@@ -34,6 +35,7 @@ final class StatsJob {
     private static final String PRUNE = SqlFiles.query("stats_history_prune");
     private static final String RECENT = SqlFiles.query("stats_reconcile_recent");
     private static final String FINISHED = SqlFiles.query("stats_reconcile_finished");
+    private static final String PARTITION_COUNTS = SqlFiles.query("queue_partition_counts");
 
     /** Partitions per refresh statement. */
     private static final int PARTITIONS_PER_CHUNK = 500;
@@ -71,6 +73,7 @@ final class StatsJob {
                 stopping, FAST_PATH_CHUNKS)
                 .compose(v -> rollUp(conn, new JsonObject()))
                 .compose(v -> conn.query(SNAPSHOT).execute())
+                .compose(v -> conn.query(PARTITION_COUNTS).execute())
                 .map(v -> {
                     LOG.debug("Stats: refreshed {} active partition(s)", partitions.partitions);
                     return null;
