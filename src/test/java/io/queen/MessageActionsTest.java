@@ -139,4 +139,59 @@ class MessageActionsTest {
         assertEquals(false, moved.json().getBoolean("cursorAdvanced"), "audit had consumed it");
         assertEquals(List.of("g1", "g2"), client.popTransactionIds(q, null, 10, true), "queue mode is unaffected");
     }
+
+    private JsonObject popOne(String queue, String partition, String group) {
+        Http.Response r = http.get("/api/v1/pop/queue/" + queue + "/partition/" + partition + "?batch=1&consumerGroup="
+                + group);
+        assertEquals(200, r.status(), r.body());
+        return r.json().getJsonArray("messages").getJsonObject(0);
+    }
+
+    private Http.Response ack(JsonObject message, String status, String group) {
+        return http.post("/api/v1/ack", new JsonObject().put("transactionId", message.getString("transactionId"))
+                .put("partitionId", message.getString("partitionId")).put("leaseId", message.getString("leaseId"))
+                .put("status", status).put("consumerGroup", group));
+    }
+
+    /**
+     * The requeued copy keeps the transaction id and becomes the newest message, so an ack of
+     * that id by a group holding the original in a lease used to land on the copy: the group's
+     * cursor jumped to the end of the partition and every message in between was lost to it.
+     * A group that had already acknowledged the message would have got it a second time. The
+     * retry is refused while another group holds the message or has consumed it.
+     */
+    @Test
+    void aRequeueNeitherSkipsNorRepeatsMessagesForOtherGroups() {
+        String q = QueueClient.uniqueQueue();
+        String pid = pushAndFindPartition(q, "p", List.of("a", "b", "c"));
+        JsonObject forA = popOne(q, "p", "ga");
+        assertEquals("a", forA.getString("transactionId"));
+        assertEquals(true, ack(forA, "dlq", "ga").array().getJsonObject(0).getValue("dlq"));
+        JsonObject forB = popOne(q, "p", "gb"); // gb is working on a right now
+
+        Http.Response inFlight = http.post(path(pid, "a", "retry"), "");
+        assertEquals(409, inFlight.status(), inFlight.body());
+        assertTrue(inFlight.json().getString("error").contains("gb"), inFlight.body());
+
+        JsonObject acked = ack(forB, "completed", "gb").array().getJsonObject(0);
+        assertEquals(true, acked.getBoolean("success"), acked.encode());
+        assertEquals(List.of("b", "c"), client.popTransactionIds(q, "gb", 10, true), "gb goes on after a");
+
+        Http.Response consumed = http.post(path(pid, "a", "retry"), "");
+        assertEquals(409, consumed.status(), "gb would get a twice: " + consumed.body());
+        assertEquals(1, dlqEntries(q, "a"), "still a dead letter");
+
+        // a group that has not reached the message does not stand in the way: it gets it once, last
+        String q2 = QueueClient.uniqueQueue();
+        String pid2 = pushAndFindPartition(q2, "p", List.of("a", "b", "c"));
+        JsonObject first = popOne(q2, "p", "ga");
+        assertEquals(true, ack(first, "dlq", "ga").array().getJsonObject(0).getValue("dlq"));
+        JsonObject behind = popOne(q2, "p", "gc");
+        assertEquals(true, ack(behind, "retry", "gc").array().getJsonObject(0).getBoolean("success"),
+                "gc gives its lease back without consuming a");
+        Http.Response retried = http.post(path(pid2, "a", "retry"), "");
+        assertEquals(200, retried.status(), retried.body());
+        assertEquals(List.of("b", "c", "a"), client.popTransactionIds(q2, "gc", 10, true));
+        assertEquals(List.of("b", "c", "a"), client.popTransactionIds(q2, "ga", 10, true));
+    }
 }

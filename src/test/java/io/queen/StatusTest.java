@@ -87,4 +87,28 @@ class StatusTest {
         assertEquals(true, body.getBoolean("dbHealthy"));
         assertTrue(body.getInteger("worker") >= 0);
     }
+
+    /**
+     * A window over centuries used to build millions of buckets (the server ran out of heap),
+     * and a bound outside PostgreSQL's range became infinity (a bucket series without end, the
+     * request waiting for the statement timeout). Both are 400s now; long real windows work.
+     */
+    @Test
+    void timeSeriesWindowsAreBounded() {
+        String[] routes = {"/api/v1/status", "/api/v1/analytics/retention", "/api/v1/analytics/worker-metrics",
+                "/api/v1/analytics/queue-ops", "/api/v1/status/analytics"};
+        for (String route : routes) {
+            Http.Response ancient = http.get(route + "?from=0001-01-01T00:00:00Z");
+            assertEquals(400, ancient.status(), route + " " + ancient.body());
+            assertTrue(ancient.json().getString("error").contains("Window too long"), ancient.body());
+            Http.Response beyond = http.get(route + "?from=%2B300000-01-01T00:00:00Z&to=%2B300000-01-01T01:00:00Z");
+            assertEquals(400, beyond.status(), route + " " + beyond.body());
+            Http.Response before = http.get(route + "?from=-300000-01-01T00:00:00Z&to=-300000-01-01T01:00:00Z");
+            assertEquals(400, before.status(), route + " " + before.body());
+        }
+        java.time.OffsetDateTime now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC);
+        Http.Response years = http.get("/api/v1/status?from=" + now.minusYears(5) + "&to=" + now);
+        assertEquals(200, years.status(), years.body());
+        assertEquals(360, years.json().getInteger("bucketMinutes"));
+    }
 }

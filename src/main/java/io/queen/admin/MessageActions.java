@@ -14,8 +14,12 @@ public final class MessageActions {
     private static final String RETRY = SqlFiles.query("message_retry");
     private static final String MOVE_TO_DLQ = SqlFiles.query("message_move_to_dlq");
 
-    /** outcome: requeued, not_found or not_dead_lettered; messageId is the requeued copy's id. */
-    public record Retry(String outcome, String queue, String partition, UUID messageId) {
+    /**
+     * outcome: requeued, not_found, not_dead_lettered or in_use (then {@code groups}: the
+     * consumer groups that hold the message in a lease or have consumed it); messageId is the
+     * requeued copy's id.
+     */
+    public record Retry(String outcome, String queue, String partition, UUID messageId, String groups) {
     }
 
     /** outcome: moved, already, not_found or not_next (then {@code waiting} earlier messages). */
@@ -32,7 +36,7 @@ public final class MessageActions {
         return db.preparedQuery(RETRY).execute(Tuple.of(partitionId, transactionId, UuidV7.next())).map(rows -> {
             Row r = rows.iterator().next();
             return new Retry(r.getString("outcome"), r.getString("queue_name"), r.getString("partition_name"),
-                    r.getUUID("message_id"));
+                    r.getUUID("message_id"), r.getString("groups"));
         });
     }
 

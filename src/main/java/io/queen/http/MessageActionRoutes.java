@@ -39,6 +39,8 @@ final class MessageActionRoutes {
             switch (r.outcome()) {
                 case "not_found" -> throw new ApiError(404, "Message not found");
                 case "not_dead_lettered" -> throw new ApiError(409, "Message is not in the dead-letter queue");
+                case "in_use" -> throw new ApiError(409, "Consumer group(s) " + r.groups() + " hold the message in a"
+                        + " lease or have consumed it; a requeued copy would make them skip messages or get it twice");
                 default -> {
                     // parked pops on this queue, here and on other servers, can take it now
                     wakeUps.announce(Map.of(r.queue(), 1));

@@ -14,6 +14,18 @@ import java.time.ZoneOffset;
 public record TimeWindow(OffsetDateTime from, OffsetDateTime to, int bucketMinutes) {
 
     public static final Duration LAST_HOUR = Duration.ofHours(1);
+    /**
+     * Most buckets a window may span. The time series answer one row per bucket (built in
+     * memory on both sides), so a window over centuries would exhaust the heap; this allows
+     * close to seven years at the largest bucket size.
+     */
+    static final long MAX_BUCKETS = 10_000;
+    /**
+     * Bounds PostgreSQL can compare and step through: the client sends a timestamp outside
+     * its range as infinity, and a series of buckets up to infinity never ends.
+     */
+    private static final OffsetDateTime EARLIEST = OffsetDateTime.of(1, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+    private static final OffsetDateTime LATEST = OffsetDateTime.of(9999, 12, 31, 23, 59, 59, 0, ZoneOffset.UTC);
 
     /** The window of a request; an unreadable timestamp or to &lt; from is a 400. */
     public static TimeWindow of(RoutingContext ctx, Duration defaultLength) {
@@ -33,7 +45,13 @@ public record TimeWindow(OffsetDateTime from, OffsetDateTime to, int bucketMinut
         if (to.isBefore(from)) {
             throw ApiError.badRequest("'to' must not be before 'from'");
         }
-        return new TimeWindow(from, to, bucketMinutes(Duration.between(from, to)));
+        Duration length = Duration.between(from, to);
+        int bucketMinutes = bucketMinutes(length);
+        if (length.toMinutes() / bucketMinutes >= MAX_BUCKETS) {
+            throw ApiError.badRequest("Window too long: at most " + MAX_BUCKETS + " buckets of " + bucketMinutes
+                    + " minutes between 'from' and 'to'");
+        }
+        return new TimeWindow(from, to, bucketMinutes);
     }
 
     private static OffsetDateTime bound(String text, String name) {
@@ -43,6 +61,9 @@ public record TimeWindow(OffsetDateTime from, OffsetDateTime to, int bucketMinut
         OffsetDateTime parsed = Bodies.timestamp(text);
         if (parsed == null) {
             throw ApiError.badRequest("Invalid '" + name + "' timestamp: " + text);
+        }
+        if (parsed.isBefore(EARLIEST) || parsed.isAfter(LATEST)) {
+            throw ApiError.badRequest("'" + name + "' must be between years 1 and 9999: " + text);
         }
         return parsed;
     }
