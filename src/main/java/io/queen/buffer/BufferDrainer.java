@@ -85,10 +85,15 @@ final class BufferDrainer {
             return Future.succeededFuture(true);
         }
         draining = true;
-        return drainAll(ready, 0).map(failure -> {
+        // transform, not map: whatever happens, the next tick must be able to drain again
+        return drainAll(ready, 0).transform(ar -> {
             draining = false;
+            Throwable failure = ar.succeeded() ? ar.result() : ar.cause();
+            if (ar.failed()) {
+                LOG.error("Buffer drain failed unexpectedly", ar.cause());
+            }
             countOutcome(failure);
-            return failure == null;
+            return Future.succeededFuture(failure == null);
         });
     }
 

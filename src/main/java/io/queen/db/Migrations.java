@@ -31,8 +31,7 @@ public final class Migrations {
             "V006__observability.sql",
             "V007__metrics.sql",
             "V008__stats.sql",
-            "V009__message_actions.sql",
-            "V010__retry_guard.sql");
+            "V009__message_actions.sql");
 
     private Migrations() {
     }
