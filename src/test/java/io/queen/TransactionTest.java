@@ -216,6 +216,21 @@ class TransactionTest {
     }
 
     @Test
+    void anAckOfAMessagePushedInTheSameTransactionSeesIt() {
+        String q = QueueClient.uniqueQueue();
+        client.push(q, "p", "first", 1);
+        String pid = http.get("/api/v1/messages?queue=" + q).json().getJsonArray("messages").getJsonObject(0)
+                .getString("partitionId");
+        JsonObject result = transaction(new JsonArray()
+                .add(pushOp(q, "p", "self", 2))
+                .add(ackOp("self", pid, "audit", null, "completed")));
+        assertEquals(true, result.getValue("success"), result.encode());
+        assertEquals(List.of("push", "ack"), List.of(result.getJsonArray("results").getJsonObject(0).getString("type"),
+                result.getJsonArray("results").getJsonObject(1).getString("type")), "results in request order");
+        assertEquals(List.of("first", "self"), client.popTransactionIds(q, null, 10, true), "queue mode unaffected");
+    }
+
+    @Test
     void twoPushesWithTheSameTransactionIdInOneCallFail() {
         String q = QueueClient.uniqueQueue();
         JsonObject result = transaction(new JsonArray()
