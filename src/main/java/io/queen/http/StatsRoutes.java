@@ -81,14 +81,11 @@ final class StatsRoutes {
         Future<StatusParts> parts = Future.all(throughput, queues, summary, errors, workers)
                 .map(all -> new StatusParts(throughput.result(), queues.result(), summary.result(), errors.result(),
                         workers.result()));
-        Responses.json(ctx, parts, p -> statusBody(window, bucket, p));
+        Responses.json(ctx, parts, p -> statusBody(window, p));
     }
 
-    private static String statusBody(TimeWindow window, int bucket, StatusParts p) {
-        JsonOut out = new JsonOut(4096).beginObject()
-                .name("timeRange").beginObject()
-                .field("from", JsonOut.millis(window.from())).field("to", JsonOut.millis(window.to())).endObject()
-                .field("bucketMinutes", bucket)
+    private static String statusBody(TimeWindow window, StatusParts p) {
+        JsonOut out = window.writeHeader(new JsonOut(4096).beginObject())
                 .field("pointCount", p.throughput().size())
                 .name("throughput").beginArray();
         for (Row r : p.throughput()) {
@@ -210,11 +207,7 @@ final class StatsRoutes {
         int bucket = window.bucketMinutes();
         Responses.json(ctx, statistics.retention(window.from(), window.to(), bucket, param(ctx, "queue")), rows -> {
             long[] totals = new long[5];
-            JsonOut out = new JsonOut(256 + rows.size() * 128).beginObject()
-                    .name("timeRange").beginObject()
-                    .field("from", JsonOut.millis(window.from())).field("to", JsonOut.millis(window.to()))
-                    .endObject()
-                    .field("bucketMinutes", bucket)
+            JsonOut out = window.writeHeader(new JsonOut(256 + rows.size() * 128).beginObject())
                     .name("series").beginArray();
             for (Row r : rows) {
                 long[] values = {r.getLong("retention"), r.getLong("completed"), r.getLong("eviction"),
