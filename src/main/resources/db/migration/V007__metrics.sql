@@ -122,6 +122,8 @@ BEGIN
            q.ack_failed_count, q.transaction_count, q.parked_seconds,
            queen.parked_average(q.parked_seconds, bucket, flushed_at), now()
       FROM queen.worker_metrics_queues(p) q
+     -- requests may name any queue (a pop of a typo, a probe): only real queues get rows
+     WHERE EXISTS (SELECT 1 FROM queen.queues qu WHERE qu.name = q.queue_name)
      ORDER BY q.queue_name
     ON CONFLICT (bucket_time, queue_name) DO UPDATE SET
         pop_count          = l.pop_count + EXCLUDED.pop_count,
@@ -144,6 +146,7 @@ BEGIN
            queen.parked_average(q.parked_seconds, bucket, flushed_at), now()
       FROM queen.worker_metrics_queues(p) q
      WHERE q.parked_seconds > 0
+       AND EXISTS (SELECT 1 FROM queen.queues qu WHERE qu.name = q.queue_name)
      ORDER BY q.queue_name
     ON CONFLICT (bucket_time, queue_name, hostname, worker_id) DO UPDATE SET
         parked_seconds = r.parked_seconds + EXCLUDED.parked_seconds,

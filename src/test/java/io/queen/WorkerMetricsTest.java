@@ -67,8 +67,13 @@ class WorkerMetricsTest {
         Map<String, Long> before = settledCluster();
         String a = QueueClient.uniqueQueue();
         String parkedQueue = QueueClient.uniqueQueue();
+        String neverCreated = QueueClient.uniqueQueue();
         assertEquals(200, http.post("/api/v1/configure", new JsonObject().put("queue", a)
                 .put("options", new JsonObject().put("retryLimit", 0))).status());
+        assertEquals(200, http.post("/api/v1/configure", new JsonObject().put("queue", parkedQueue)
+                .put("options", new JsonObject())).status());
+        // a pop of a queue that does not exist counts for the worker, but gets no queue row
+        assertEquals(204, http.get("/api/v1/pop/queue/" + neverCreated).status());
 
         // an empty pop, 7 messages in 3 push requests, two pops (one auto-acked)
         assertEquals(204, http.get("/api/v1/pop/queue/" + a).status());
@@ -107,7 +112,7 @@ class WorkerMetricsTest {
         Map<String, Long> expected = new LinkedHashMap<>();
         expected.put("queen_cluster_push_requests_total", 3L);
         expected.put("queen_cluster_push_messages_total", 7L);
-        expected.put("queen_cluster_pop_requests_total", 4L);
+        expected.put("queen_cluster_pop_requests_total", 5L);
         expected.put("queen_cluster_pop_messages_total", 7L);
         expected.put("queen_cluster_ack_requests_total", 1L);
         // the 2 auto-acked messages count as acknowledged too
@@ -159,6 +164,8 @@ class WorkerMetricsTest {
         assertEquals(parkedSeconds, sql.count("SELECT sum(parked_seconds) FROM queen.queue_lag_metrics "
                 + "WHERE queue_name = '" + parkedQueue + "'"));
         assertEquals(1, replicas.getJsonArray("replicas").size(), replicas.encode());
+        assertEquals(0, sql.count("SELECT count(*) FROM queen.queue_lag_metrics WHERE queue_name = '"
+                + neverCreated + "'"), "no metrics rows for a queue that does not exist");
 
         // worker-metrics: both workers report, and the series covers at least this traffic
         JsonObject workers = http.get("/api/v1/analytics/worker-metrics").json();
