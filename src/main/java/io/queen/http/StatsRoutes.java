@@ -30,8 +30,6 @@ import static io.queen.http.MessageRoutes.guard;
  */
 final class StatsRoutes {
     private static final Set<String> INTERVALS = Set.of("minute", "hour", "day");
-    /** Buckets one analytics answer may have at most (a year of hours, 10 000 minutes). */
-    private static final long MAX_BUCKETS = 10_000;
     /** A reconcile of a large database takes many chunks; the caller waits for all of them. */
     private static final long REFRESH_TIMEOUT_MS = 300_000;
 
@@ -185,8 +183,8 @@ final class StatsRoutes {
         TimeWindow window = TimeWindow.of(ctx, Duration.ofHours(24));
         Duration bucket = unit.equals("minute") ? Duration.ofMinutes(1)
                 : unit.equals("hour") ? Duration.ofHours(1) : Duration.ofDays(1);
-        if (Duration.between(window.from(), window.to()).dividedBy(bucket) >= MAX_BUCKETS) {
-            throw ApiError.badRequest("Window too long for interval " + unit + ": at most " + MAX_BUCKETS + " buckets");
+        if (Duration.between(window.from(), window.to()).dividedBy(bucket) >= TimeWindow.MAX_BUCKETS) {
+            throw ApiError.badRequest("Window too long for interval " + unit + ": at most " + TimeWindow.MAX_BUCKETS + " buckets");
         }
         // "to" is inclusive
         OffsetDateTime end = window.to().plusNanos(1000);
