@@ -1,4 +1,11 @@
-WITH cursors AS (
+-- Ready rows a pop is working on right now are left to it.
+WITH ready AS (
+    DELETE FROM queen.partition_ready r
+     WHERE (r.partition_id, r.consumer_group) IN (
+           SELECT x.partition_id, x.consumer_group FROM queen.partition_ready x
+             JOIN queen.queues q ON q.id = x.queue_id
+            WHERE x.consumer_group = $1 AND q.name = $2 FOR UPDATE OF x SKIP LOCKED)
+), cursors AS (
     DELETE FROM queen.partition_consumers pc
      USING queen.partitions pt, queen.queues q
      WHERE pc.partition_id = pt.id AND pt.queue_id = q.id

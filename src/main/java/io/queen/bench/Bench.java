@@ -81,6 +81,10 @@ public final class Bench {
                 System.out.println();
                 System.out.println("=== " + name + " ===");
                 reportedErrors.set(0);
+                if (name.equals("partitions")) {
+                    new PartitionScale(options, checkPool).run(options.partitionCounts);
+                    continue;
+                }
                 Result r = scenarios.run(name);
                 results.put(name, r);
                 System.out.println(Result.header());

@@ -16,6 +16,8 @@ final class BenchOptions {
             "push-b1-p1", "push-b10-p1", "push-b100-p1",
             "push-b1-p100", "push-b10-p100", "push-b100-p100",
             "pop-autoack", "pop-ack", "push-pop", "fanout-5");
+    /** Scenarios only run when asked for by name (long, and with a table of their own). */
+    static final List<String> EXTRA_SCENARIOS = List.of("partitions");
 
     String url = "http://127.0.0.1:6632";
     int connections = 50;
@@ -29,6 +31,7 @@ final class BenchOptions {
     String pgDb = "postgres";
     String dataDir = "./queen-data";
     Integer serverPid;
+    List<Integer> partitionCounts = List.of(10, 1_000, 5_000, 100_000, 1_000_000);
 
     String host;
     int port;
@@ -43,6 +46,7 @@ final class BenchOptions {
             "  --warmup SECONDS     untimed load before the first scenario, so JIT compilation and",
             "                       cold caches do not count against it (default 3, 0 = none)",
             "  --scenarios LIST     comma list (default all): " + String.join(",", ALL_SCENARIOS),
+            "                       and, only by name: " + String.join(",", EXTRA_SCENARIOS),
             "  --pg-host HOST       PostgreSQL used by the server (for checks and raw-insert)",
             "  --pg-port PORT       (default 5432)",
             "  --pg-user USER       (default postgres)",
@@ -51,6 +55,8 @@ final class BenchOptions {
             "  --data-dir DIR       without --pg-host: the server's embedded PostgreSQL lives in DIR/pg;",
             "                       its port is read from DIR/pg/postmaster.pid (default ./queen-data)",
             "  --server-pid PID     process to measure (default: the one listening on the URL's port)",
+            "  --partition-counts L the 'partitions' scenario (run only when named): queue sizes to",
+            "                       measure, comma list (default 10,1000,5000,100000,1000000)",
             "  --help               this text");
 
     /** Returns null when --help was asked for. */
@@ -78,6 +84,7 @@ final class BenchOptions {
                 case "--pg-db" -> o.pgDb = v;
                 case "--data-dir" -> o.dataDir = v;
                 case "--server-pid" -> o.serverPid = positive(a, v);
+                case "--partition-counts" -> o.partitionCounts = countList(a, v);
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -131,13 +138,32 @@ final class BenchOptions {
             if (s.equals("all")) {
                 return ALL_SCENARIOS;
             }
-            if (!ALL_SCENARIOS.contains(s)) {
-                throw new IllegalArgumentException("unknown scenario " + s + "; known: " + ALL_SCENARIOS);
+            if (!ALL_SCENARIOS.contains(s) && !EXTRA_SCENARIOS.contains(s)) {
+                throw new IllegalArgumentException("unknown scenario " + s + "; known: " + ALL_SCENARIOS
+                        + " and " + EXTRA_SCENARIOS);
             }
             out.add(s);
         }
         // keep the canonical order so raw-insert runs first whatever the user typed
-        out.sort((x, y) -> Integer.compare(ALL_SCENARIOS.indexOf(x), ALL_SCENARIOS.indexOf(y)));
+        out.sort((x, y) -> Integer.compare(order(x), order(y)));
+        return out;
+    }
+
+    private static int order(String scenario) {
+        int i = ALL_SCENARIOS.indexOf(scenario);
+        return i >= 0 ? i : ALL_SCENARIOS.size() + EXTRA_SCENARIOS.indexOf(scenario);
+    }
+
+    private static List<Integer> countList(String name, String v) {
+        List<Integer> out = new ArrayList<>();
+        for (String s : v.split(",")) {
+            if (!s.isBlank()) {
+                out.add(positive(name, s.trim()));
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException(name + " needs at least one count");
+        }
         return out;
     }
 

@@ -31,7 +31,8 @@ public final class Migrations {
             "V006__observability.sql",
             "V007__metrics.sql",
             "V008__stats.sql",
-            "V009__message_actions.sql");
+            "V009__message_actions.sql",
+            "V010__ready_partitions.sql");
 
     private Migrations() {
     }

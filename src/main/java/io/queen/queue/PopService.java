@@ -11,8 +11,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** One pop attempt = one database call (lease, read and, with auto-ack, the ack). */
+/**
+ * One pop attempt = one database call (lease, read and, with auto-ack, the ack). A wildcard
+ * pop of a consumer group that is still walking the queue's existing partitions into its
+ * ready set may come back empty-handed with {@code backfill_pending}; it is asked again, each
+ * call walking further, so that a pop never answers "nothing" while the walk has not seen
+ * every partition.
+ */
 public final class PopService {
+    /** Each call walks up to 20,000 partitions: enough for 2,000,000 before giving up. */
+    private static final int MAX_BACKFILL_CALLS = 100;
+
     private static final String SQL = SqlFiles.query("pop");
     private static final String RELEASE = SqlFiles.query("release_undelivered_lease");
 
@@ -23,6 +32,18 @@ public final class PopService {
     }
 
     public Future<PopOutcome> pop(PopQuery q) {
+        return attempt(q, 1);
+    }
+
+    private Future<PopOutcome> attempt(PopQuery q, int call) {
+        return once(q).compose(outcome -> "backfill_pending".equals(outcome.reason())
+                ? call < MAX_BACKFILL_CALLS
+                        ? attempt(q, call + 1)
+                        : Future.succeededFuture(new PopOutcome("no_available_partition", outcome.messages()))
+                : Future.succeededFuture(outcome));
+    }
+
+    private Future<PopOutcome> once(PopQuery q) {
         Tuple args = Tuple.tuple()
                 .addString(q.queue())
                 .addString(q.partition())
@@ -54,6 +75,6 @@ public final class PopService {
 
     /** Ends the lease of a pop whose client went away before the answer: @return partitions freed */
     public Future<Integer> releaseUndelivered(UUID leaseId) {
-        return db.preparedQuery(RELEASE).execute(Tuple.of(leaseId)).map(rows -> rows.rowCount());
+        return db.preparedQuery(RELEASE).execute(Tuple.of(leaseId)).map(rows -> rows.iterator().next().getInteger(0));
     }
 }

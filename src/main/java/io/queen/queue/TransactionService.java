@@ -9,9 +9,7 @@ import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -62,39 +60,28 @@ public final class TransactionService {
     }
 
     /**
-     * Runs the acks first, ordered by partition and group, then every push in one call: each
-     * kind of lock is then taken in one global order (consumer rows before partitions, each
-     * sorted), so two transactions touching the same partitions in opposite orders wait for
-     * each other instead of deadlocking. Atomicity makes the order invisible, with one
-     * exception kept as the client wrote it: an ack of a message this transaction pushes (same
-     * transaction id) runs after the pushes.
+     * Runs every push in one call, then the acks ordered by partition and group: each kind of
+     * lock is then taken in the one global order of the server (partitions, then the
+     * partitions' ready rows, then consumer rows, each sorted), so two transactions, or a
+     * transaction and a pop or push, touching the same partitions wait for each other instead
+     * of deadlocking. Atomicity makes the order invisible to the client; an ack of a message
+     * this transaction pushes finds it.
      */
     private Future<Void> run(SqlConnection conn, List<TransactionOp> ops, List<OpResult> results,
                              List<PushResult> pushed) {
         List<Integer> pushOrder = new ArrayList<>();
-        Set<String> pushedIds = new HashSet<>();
+        List<Integer> ackOrder = new ArrayList<>();
         for (int i = 0; i < ops.size(); i++) {
-            if (ops.get(i) instanceof TransactionOp.Push push) {
-                pushOrder.add(i);
-                pushedIds.add(push.batch().transactionId(0));
-            }
-        }
-        List<Integer> acksBefore = new ArrayList<>();
-        List<Integer> acksAfter = new ArrayList<>();
-        for (int i = 0; i < ops.size(); i++) {
-            if (ops.get(i) instanceof TransactionOp.Ack ack) {
-                (pushedIds.contains(ack.item().transactionId()) ? acksAfter : acksBefore).add(i);
-            }
+            (ops.get(i) instanceof TransactionOp.Push ? pushOrder : ackOrder).add(i);
         }
         // PostgreSQL's uuid order (unsigned bytes), the order the batch ack locks in too
-        acksBefore.sort(Comparator
+        ackOrder.sort(Comparator
                 .comparing((Integer i) -> ((TransactionOp.Ack) ops.get(i)).item().partitionId(),
                         Comparator.comparing(UUID::getMostSignificantBits, Long::compareUnsigned)
                                 .thenComparing(UUID::getLeastSignificantBits, Long::compareUnsigned))
                 .thenComparing(i -> ((TransactionOp.Ack) ops.get(i)).consumerGroup()));
-        return acks(conn, ops, acksBefore, 0, results)
-                .compose(v -> pushes(conn, ops, pushOrder, results, pushed))
-                .compose(v -> acks(conn, ops, acksAfter, 0, results))
+        return pushes(conn, ops, pushOrder, results, pushed)
+                .compose(v -> acks(conn, ops, ackOrder, 0, results))
                 .onComplete(ar -> results.sort(Comparator.comparingInt(OpResult::index)));
     }
 
