@@ -41,6 +41,11 @@ CREATE TABLE IF NOT EXISTS queen.partition_ready (
 CREATE INDEX IF NOT EXISTS idx_partition_ready_claim
     ON queen.partition_ready (consumer_group, queue_id, visible_at);
 
+-- A group's cursors, for the walk of a group that subscribed "from now" (see ready_prepare_v1).
+-- consumer_group and partition_id never change, so updates of the row stay HOT.
+CREATE INDEX IF NOT EXISTS idx_partition_consumers_group
+    ON queen.partition_consumers (consumer_group, partition_id);
+
 -- Where a registered group's walk over the queue's existing partitions is (partition id order);
 -- NULL when it is complete. A row inserted by other tools starts a walk from the beginning.
 ALTER TABLE queen.consumer_watermarks
@@ -68,12 +73,12 @@ BEGIN
     -- (its lease was given back) becomes visible
     INSERT INTO queen.partition_ready AS r (partition_id, consumer_group, queue_id, visible_at)
     SELECT pt.id, w.consumer_group, pt.queue_id,
-           CASE WHEN pc.lease_expires_at > now() THEN pc.lease_expires_at ELSE now() END
+           coalesce((SELECT pc.lease_expires_at FROM queen.partition_consumers pc
+                      WHERE pc.partition_id = pt.id AND pc.consumer_group = w.consumer_group
+                        AND pc.lease_expires_at > now()), now())
       FROM queen.partitions pt
       JOIN queen.queues q ON q.id = pt.queue_id
       JOIN queen.consumer_watermarks w ON w.queue_name = q.name
-      LEFT JOIN queen.partition_consumers pc
-             ON pc.partition_id = pt.id AND pc.consumer_group = w.consumer_group
      WHERE pt.id = ANY (p_pids)
      ORDER BY pt.id, w.consumer_group
     ON CONFLICT (partition_id, consumer_group) DO UPDATE
@@ -82,24 +87,27 @@ BEGIN
 END;
 $fn$;
 
--- After a lease of (partition, group) ended early: the partition is visible again if the group
--- has messages after its cursor there, else its row goes. The caller holds the rows' locks.
+-- After a lease of (partition, group) ended, or a pop auto-acked from it: the partition goes to
+-- the back of the line if the group has messages after its cursor there, else its row goes.
+-- The caller holds the rows' locks.
 CREATE OR REPLACE FUNCTION queen.ready_after_release_v1(p_pids uuid[], p_group text)
 RETURNS void
 LANGUAGE plpgsql AS $fn$
 BEGIN
+    -- key lookups only (see pop_v1 on joins planned once per session)
     DELETE FROM queen.partition_ready r
-     USING queen.partition_consumers pc
      WHERE r.partition_id = ANY (p_pids) AND r.consumer_group = p_group
-       AND pc.partition_id = r.partition_id AND pc.consumer_group = p_group
-       AND pc.last_consumed_created_at IS NOT NULL
-       AND NOT EXISTS (SELECT 1 FROM queen.partition_lookup pl
-                        WHERE pl.partition_id = r.partition_id
-                          AND (pl.last_message_created_at, pl.last_message_id)
-                              > (pc.last_consumed_created_at, pc.last_consumed_id));
+       AND coalesce((SELECT coalesce((SELECT (pl.last_message_created_at, pl.last_message_id)
+                                               <= (pc.last_consumed_created_at, pc.last_consumed_id)
+                                        FROM queen.partition_lookup pl
+                                       WHERE pl.partition_id = r.partition_id), true)
+                       FROM queen.partition_consumers pc
+                      WHERE pc.partition_id = r.partition_id AND pc.consumer_group = p_group
+                        AND pc.last_consumed_created_at IS NOT NULL), false);
+    -- to the back of the line
     UPDATE queen.partition_ready r
        SET visible_at = now()
-     WHERE r.partition_id = ANY (p_pids) AND r.consumer_group = p_group AND r.visible_at > now();
+     WHERE r.partition_id = ANY (p_pids) AND r.consumer_group = p_group AND r.visible_at <> now();
 END;
 $fn$;
 
@@ -120,7 +128,10 @@ LANGUAGE plpgsql AS $fn$
 DECLARE
     c_chunk    constant integer := 2000;
     c_max_scan constant integer := 20000;
+    -- keep at least this many rows visible while walking, so concurrent consumers find work
+    c_low      constant integer := 64;
     v_after    uuid;
+    v_fresh    timestamptz;
     v_start    timestamptz;
     v_scanned  integer := 0;
     v_added    integer := 0;
@@ -134,18 +145,39 @@ BEGIN
     IF NOT FOUND THEN
         -- waits for pushes in flight on the queue; pushes after this see the registration
         PERFORM pg_advisory_xact_lock(queen.queue_lock_key_v1(p_queue));
+        v_after := '00000000-0000-0000-0000-000000000000';
         IF p_group <> '__QUEUE_MODE__' AND p_sub_mode IS NOT NULL THEN
             -- taken after the lock: every message committed before it is older
             INSERT INTO queen.consumer_groups_metadata
                    (consumer_group, queue_name, partition_name, subscription_mode, subscription_timestamp)
             VALUES (p_group, p_queue, '', p_sub_mode, coalesce(p_sub_from, clock_timestamp()))
-            ON CONFLICT DO NOTHING;
+            ON CONFLICT DO NOTHING
+            RETURNING subscription_timestamp INTO v_fresh;
+        END IF;
+        IF v_fresh IS NOT NULL AND p_sub_from IS NULL THEN
+            -- a new "from now" subscription: a partition without a cursor of this group holds
+            -- only older messages, so only the group's cursors (none, for a new group) can
+            -- have anything after them; no walk over the queue
+            INSERT INTO queen.partition_ready AS r (partition_id, consumer_group, queue_id, visible_at)
+            SELECT pc.partition_id, p_group, p_queue_id,
+                   CASE WHEN pc.lease_expires_at > now() THEN pc.lease_expires_at ELSE now() END
+              FROM queen.partition_consumers pc
+              JOIN queen.partitions pt ON pt.id = pc.partition_id AND pt.queue_id = p_queue_id
+              JOIN queen.partition_lookup pl ON pl.partition_id = pc.partition_id
+             WHERE pc.consumer_group = p_group
+               AND (pc.last_consumed_created_at IS NULL
+                    OR (pl.last_message_created_at, pl.last_message_id)
+                       > (pc.last_consumed_created_at, pc.last_consumed_id))
+             ORDER BY pc.partition_id
+            ON CONFLICT (partition_id, consumer_group) DO UPDATE
+               SET visible_at = EXCLUDED.visible_at
+             WHERE r.visible_at > EXCLUDED.visible_at;
+            v_after := NULL;
         END IF;
         INSERT INTO queen.consumer_watermarks AS w
                (queue_name, consumer_group, last_empty_scan_at, updated_at, backfill_after)
-        VALUES (p_queue, p_group, 'epoch', now(), '00000000-0000-0000-0000-000000000000')
+        VALUES (p_queue, p_group, 'epoch', now(), v_after)
         ON CONFLICT (queue_name, consumer_group) DO NOTHING;
-        v_after := '00000000-0000-0000-0000-000000000000';
     END IF;
     IF v_after IS NULL THEN
         RETURN false;
@@ -153,7 +185,7 @@ BEGIN
     IF (SELECT count(*) FROM (
             SELECT 1 FROM queen.partition_ready r
              WHERE r.consumer_group = p_group AND r.queue_id = p_queue_id AND r.visible_at <= now()
-             LIMIT p_want) visible) >= p_want THEN
+             LIMIT p_want + c_low) visible) >= p_want + c_low THEN
         RETURN true;
     END IF;
     -- one walker per (queue, group); the others pop from what is there
@@ -206,7 +238,7 @@ BEGIN
         v_scanned := v_scanned + v_n;
         v_added := v_added + v_m;
         v_after := CASE WHEN v_n < c_chunk THEN NULL ELSE v_last END;
-        EXIT WHEN v_after IS NULL OR v_added >= p_want OR v_scanned >= c_max_scan;
+        EXIT WHEN v_after IS NULL OR v_added >= p_want + c_low OR v_scanned >= c_max_scan;
     END LOOP;
 
     UPDATE queen.consumer_watermarks
@@ -520,8 +552,10 @@ DECLARE
     v_budget      integer := p_batch;
     v_claimed     integer := 0;
     v_n           integer;
-    v_asked       integer;
     v_backfilling boolean;
+    v_round       integer;
+    v_seen        uuid[] := '{}';
+    v_pname       text;
     c             record;
 BEGIN
     SELECT q.id, q.lease_time, q.window_buffer, q.delayed_processing INTO v_queue
@@ -558,54 +592,65 @@ BEGIN
     v_backfilling := queen.ready_prepare_v1(v_queue.id, p_queue, p_group, p_sub_mode, p_sub_from,
                                             greatest(p_max_partitions, 1));
 
-    -- oldest visible first: a partition served goes to the back of the line (fairness)
-    FOR c IN
-        SELECT r.partition_id, pt.name, pl.last_message_created_at AS newest
-          FROM queen.partition_ready r
-          JOIN queen.partitions pt ON pt.id = r.partition_id
-          LEFT JOIN queen.partition_lookup pl ON pl.partition_id = r.partition_id
-         WHERE r.consumer_group = p_group AND r.queue_id = v_queue.id AND r.visible_at <= now()
-         ORDER BY r.visible_at
-           FOR UPDATE OF r SKIP LOCKED
+    -- oldest visible first: a partition served goes to the back of the line (fairness). Rounds
+    -- of as many rows as partitions are still wanted, so that a pop locks no row it will not
+    -- look at (other pops skip locked rows); a row it looked at is not taken twice.
     LOOP
-        EXIT WHEN v_budget <= 0 OR v_claimed >= p_max_partitions;
-        IF c.newest IS NULL THEN
-            -- the partition holds no message at all
-            DELETE FROM queen.partition_ready r
-             WHERE r.partition_id = c.partition_id AND r.consumer_group = p_group;
-            CONTINUE;
-        END IF;
-        IF v_queue.window_buffer > 0
-           AND c.newest > now() - make_interval(secs => v_queue.window_buffer) THEN
-            UPDATE queen.partition_ready r
-               SET visible_at = c.newest + make_interval(secs => v_queue.window_buffer)
-             WHERE r.partition_id = c.partition_id AND r.consumer_group = p_group;
-            CONTINUE;
-        END IF;
-        v_asked := v_budget;
-        RETURN QUERY SELECT * FROM queen.pop_partition_v1(
-            c.partition_id, c.name, p_queue, p_group, v_budget, p_lease, v_lease_secs,
-            v_queue.delayed_processing, p_auto_ack, p_sub_mode, p_sub_from, '');
-        GET DIAGNOSTICS v_n = ROW_COUNT;
-        IF v_n = 0 THEN
-            PERFORM queen.ready_settle_v1(c.partition_id, p_group, p_lease, v_queue.delayed_processing);
-            CONTINUE;
-        END IF;
-        v_claimed := v_claimed + 1;
-        v_budget := v_budget - v_n;
-        IF NOT p_auto_ack THEN
-            -- hidden while leased; back by itself if the lease runs out
-            UPDATE queen.partition_ready r
-               SET visible_at = now() + make_interval(secs => v_lease_secs)
-             WHERE r.partition_id = c.partition_id AND r.consumer_group = p_group;
-        ELSIF v_n < v_asked AND v_queue.delayed_processing = 0 THEN
-            -- auto-acked to the end: nothing left for this group
-            DELETE FROM queen.partition_ready r
-             WHERE r.partition_id = c.partition_id AND r.consumer_group = p_group;
-        ELSE
-            UPDATE queen.partition_ready r SET visible_at = now()
-             WHERE r.partition_id = c.partition_id AND r.consumer_group = p_group;
-        END IF;
+        v_round := 0;
+        -- the ready rows alone: a join here, planned once per session for a table that was
+        -- small then, can turn into a scan per candidate; the lookups below are by key
+        FOR c IN
+            SELECT r.partition_id
+              FROM queen.partition_ready r
+             WHERE r.consumer_group = p_group AND r.queue_id = v_queue.id AND r.visible_at <= now()
+               AND r.partition_id <> ALL (v_seen)
+             ORDER BY r.visible_at
+             LIMIT p_max_partitions - v_claimed
+               FOR UPDATE SKIP LOCKED
+        LOOP
+            v_round := v_round + 1;
+            v_seen := v_seen || c.partition_id;
+            EXIT WHEN v_budget <= 0;
+            v_pname := (SELECT pt.name FROM queen.partitions pt WHERE pt.id = c.partition_id);
+            v_newest := (SELECT pl.last_message_created_at FROM queen.partition_lookup pl
+                          WHERE pl.partition_id = c.partition_id);
+            IF v_newest IS NULL THEN
+                -- the partition holds no message at all
+                DELETE FROM queen.partition_ready r
+                 WHERE r.partition_id = c.partition_id AND r.consumer_group = p_group;
+                CONTINUE;
+            END IF;
+            IF v_queue.window_buffer > 0
+               AND v_newest > now() - make_interval(secs => v_queue.window_buffer) THEN
+                UPDATE queen.partition_ready r
+                   SET visible_at = v_newest + make_interval(secs => v_queue.window_buffer)
+                 WHERE r.partition_id = c.partition_id AND r.consumer_group = p_group;
+                CONTINUE;
+            END IF;
+            RETURN QUERY SELECT * FROM queen.pop_partition_v1(
+                c.partition_id, v_pname, p_queue, p_group, v_budget, p_lease, v_lease_secs,
+                v_queue.delayed_processing, p_auto_ack, p_sub_mode, p_sub_from, '');
+            GET DIAGNOSTICS v_n = ROW_COUNT;
+            IF v_n = 0 THEN
+                PERFORM queen.ready_settle_v1(c.partition_id, p_group, p_lease, v_queue.delayed_processing);
+                CONTINUE;
+            END IF;
+            v_claimed := v_claimed + 1;
+            v_budget := v_budget - v_n;
+            IF NOT p_auto_ack THEN
+                -- hidden while leased; back by itself if the lease runs out
+                UPDATE queen.partition_ready r
+                   SET visible_at = now() + make_interval(secs => v_lease_secs)
+                 WHERE r.partition_id = c.partition_id AND r.consumer_group = p_group;
+            ELSIF v_queue.delayed_processing = 0 THEN
+                -- auto-acked: to the back of the line, or gone when the cursor reached the end
+                PERFORM queen.ready_after_release_v1(ARRAY[c.partition_id], p_group);
+            ELSE
+                UPDATE queen.partition_ready r SET visible_at = now()
+                 WHERE r.partition_id = c.partition_id AND r.consumer_group = p_group;
+            END IF;
+        END LOOP;
+        EXIT WHEN v_round = 0 OR v_budget <= 0 OR v_claimed >= p_max_partitions;
     END LOOP;
 
     IF v_claimed = 0 THEN
