@@ -126,7 +126,8 @@ RETURNS boolean
 LANGUAGE plpgsql AS $fn$
 #variable_conflict use_column
 DECLARE
-    c_chunk    constant integer := 2000;
+    -- the first step is small, so that a first pop answers quickly; later ones grow
+    v_chunk    integer := 256;
     c_max_scan constant integer := 20000;
     -- keep at least this many rows visible while walking, so concurrent consumers find work
     c_low      constant integer := 64;
@@ -209,7 +210,7 @@ BEGIN
               FROM queen.partition_lookup pl
              WHERE pl.queue_name = p_queue AND pl.partition_id > v_after
              ORDER BY pl.partition_id
-             LIMIT c_chunk
+             LIMIT v_chunk
         ), pending AS (
             -- in line by their newest message, as if each had been pushed with the group there
             SELECT chunk.partition_id,
@@ -237,8 +238,9 @@ BEGIN
           INTO v_n, v_last, v_m;
         v_scanned := v_scanned + v_n;
         v_added := v_added + v_m;
-        v_after := CASE WHEN v_n < c_chunk THEN NULL ELSE v_last END;
+        v_after := CASE WHEN v_n < v_chunk THEN NULL ELSE v_last END;
         EXIT WHEN v_after IS NULL OR v_added >= p_want + c_low OR v_scanned >= c_max_scan;
+        v_chunk := least(v_chunk * 2, 4096);
     END LOOP;
 
     UPDATE queen.consumer_watermarks
@@ -1084,3 +1086,8 @@ BEGIN
     RETURN cardinality(v_pids);
 END;
 $fn$;
+
+-- Time-ordered ids for new partitions and lookup rows: creating a million partitions appends
+-- to the end of their indexes instead of writing all over them.
+ALTER TABLE queen.partitions ALTER COLUMN id SET DEFAULT queen.uuid_v7(0);
+ALTER TABLE queen.partition_lookup ALTER COLUMN id SET DEFAULT queen.uuid_v7(0);

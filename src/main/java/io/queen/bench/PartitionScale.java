@@ -8,6 +8,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -81,40 +83,9 @@ final class PartitionScale {
         System.out.printf("sequential pop: p50 %.2f ms, p99 %.2f ms (%d pops)%n",
                 pct(seq, 0.50), pct(seq, 0.99), seq.length);
 
-        // 10 consumers drain what is left for up to 10 s (an empty answer is not the end: with
-        // few partitions left, the others may all be leased by the other consumers)
-        long left = n - seq.length;
-        AtomicLong drained = new AtomicLong();
-        List<long[]> lanes = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(CONSUMERS);
-        long start = System.nanoTime();
-        long end = start + DRAIN_WINDOW_NANOS;
-        List<Future<long[]>> futures = new ArrayList<>();
-        for (int c = 0; c < CONSUMERS; c++) {
-            futures.add(pool.submit(() -> {
-                long[] lat = new long[1024];
-                int k = 0;
-                while (System.nanoTime() < end && drained.get() < left) {
-                    long t0 = System.nanoTime();
-                    int got = messages(get("/api/v1/pop/queue/" + queue + "?batch=1&wait=false&autoAck=true"));
-                    if (k == lat.length) {
-                        lat = Arrays.copyOf(lat, k * 2);
-                    }
-                    lat[k++] = System.nanoTime() - t0;
-                    drained.addAndGet(got);
-                }
-                return Arrays.copyOf(lat, k);
-            }));
-        }
-        for (Future<long[]> f : futures) {
-            lanes.add(f.get());
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        pool.shutdown();
-        long[] conc = lanes.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-        double drainRate = drained.get() / seconds;
-        System.out.printf("%d consumers: p50 %.2f ms, p99 %.2f ms, drained %d messages at %.0f msg/s%n",
-                CONSUMERS, pct(conc, 0.50), pct(conc, 0.99), drained.get(), drainRate);
+        Drain drain = drain(queue, n - seq.length);
+        System.out.printf("%d consumers (%s): p50 %.2f ms, p99 %.2f ms, drained %d messages at %.0f msg/s%n",
+                CONSUMERS, drain.tool(), drain.p50(), drain.p99(), drain.messages(), drain.perSecond());
 
         // a second message into every (now existing) partition
         Instant between = Instant.now();
@@ -138,8 +109,94 @@ final class PartitionScale {
         // a million partitions take a while to delete
         send(HttpRequest.newBuilder(URI.create(base + "/api/v1/resources/queues/" + queue))
                 .timeout(Duration.ofMinutes(10)).DELETE().build());
-        return new Figures(n, pushNew, pushExisting, pct(seq, 0.50), pct(seq, 0.99), pct(conc, 0.50),
-                pct(conc, 0.99), drainRate, drained.get(), firstAll, firstNew, firstFrom, firstSparse, bytesPerPartition);
+        return new Figures(n, pushNew, pushExisting, pct(seq, 0.50), pct(seq, 0.99), drain.p50(),
+                drain.p99(), drain.perSecond(), drain.messages(), firstAll, firstNew, firstFrom, firstSparse, bytesPerPartition);
+    }
+
+    record Drain(String tool, double p50, double p99, long messages, double perSecond) {
+    }
+
+    /**
+     * 10 consumers (batch 1, auto-ack, no wait) drain what is left for up to 10 s. With wrk on
+     * the PATH it does the popping (a C client leaves the two cores to the server); else
+     * threads of this JVM do.
+     */
+    private Drain drain(String queue, long left) throws Exception {
+        String path = "/api/v1/pop/queue/" + queue + "?batch=1&wait=false&autoAck=true";
+        if (onPath("wrk")) {
+            return wrkDrain(base + path);
+        }
+        AtomicLong drained = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(CONSUMERS);
+        long start = System.nanoTime();
+        long end = start + DRAIN_WINDOW_NANOS;
+        List<Future<long[]>> futures = new ArrayList<>();
+        for (int c = 0; c < CONSUMERS; c++) {
+            futures.add(pool.submit(() -> {
+                long[] lat = new long[1024];
+                int k = 0;
+                // an empty answer is not the end: the last partitions may be leased by the others
+                while (System.nanoTime() < end && drained.get() < left) {
+                    long t0 = System.nanoTime();
+                    int got = messages(get(path));
+                    if (k == lat.length) {
+                        lat = Arrays.copyOf(lat, k * 2);
+                    }
+                    lat[k++] = System.nanoTime() - t0;
+                    drained.addAndGet(got);
+                }
+                return Arrays.copyOf(lat, k);
+            }));
+        }
+        List<long[]> lanes = new ArrayList<>();
+        for (Future<long[]> f : futures) {
+            lanes.add(f.get());
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        long[] all = lanes.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+        return new Drain("JVM client", pct(all, 0.50), pct(all, 0.99), drained.get(), drained.get() / seconds);
+    }
+
+    /** wrk with a script that counts the messages and stops a thread at its first empty answer. */
+    private static Drain wrkDrain(String url) throws Exception {
+        Path script = Files.createTempFile("queen-drain", ".lua");
+        Files.writeString(script, String.join("\n",
+                "local threads = {}",
+                "function setup(thread) table.insert(threads, thread) end",
+                "function init(args) got = 0 end",
+                "function response(status, headers, body)",
+                "  if status == 200 then got = got + 1 else wrk.thread:stop() end",
+                "end",
+                "function done(summary, latency, requests)",
+                "  local total = 0",
+                "  for _, t in ipairs(threads) do total = total + t:get('got') end",
+                "  io.write(string.format('DRAIN %d %f %f %f\\n', total, summary.duration / 1e6,",
+                "    latency:percentile(50) / 1000, latency:percentile(99) / 1000))",
+                "end", ""));
+        Process wrk = new ProcessBuilder("wrk", "-t2", "-c" + CONSUMERS, "-d" + (DRAIN_WINDOW_NANOS / 1_000_000_000L) + "s",
+                "-s", script.toString(), url).redirectErrorStream(true).start();
+        String out = new String(wrk.getInputStream().readAllBytes());
+        wrk.waitFor();
+        Files.deleteIfExists(script);
+        for (String line : out.split("\n")) {
+            if (line.startsWith("DRAIN ")) {
+                String[] f = line.trim().split(" ");
+                long messages = Long.parseLong(f[1]);
+                return new Drain("wrk", Double.parseDouble(f[3]), Double.parseDouble(f[4]), messages,
+                        messages / Double.parseDouble(f[2]));
+            }
+        }
+        throw new IllegalStateException("wrk gave no result: " + out);
+    }
+
+    private static boolean onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One message into each partition p0..p(n-1), batches of 1000, two requests in flight. */
