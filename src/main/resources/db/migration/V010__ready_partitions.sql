@@ -239,7 +239,10 @@ BEGIN
         v_scanned := v_scanned + v_n;
         v_added := v_added + v_m;
         v_after := CASE WHEN v_n < v_chunk THEN NULL ELSE v_last END;
-        EXIT WHEN v_after IS NULL OR v_added >= p_want + c_low OR v_scanned >= c_max_scan;
+        -- enough to keep concurrent consumers busy, or at least this pop's share when rows
+        -- with messages are sparse
+        EXIT WHEN v_after IS NULL OR v_added >= p_want + c_low OR v_scanned >= c_max_scan
+                  OR (v_added >= p_want AND v_scanned >= 2048);
         v_chunk := least(v_chunk * 2, 4096);
     END LOOP;
 

@@ -32,6 +32,7 @@ final class BenchOptions {
     String dataDir = "./queen-data";
     Integer serverPid;
     List<Integer> partitionCounts = List.of(10, 1_000, 5_000, 100_000, 1_000_000);
+    int partitionPops = 300;
 
     String host;
     int port;
@@ -57,6 +58,7 @@ final class BenchOptions {
             "  --server-pid PID     process to measure (default: the one listening on the URL's port)",
             "  --partition-counts L the 'partitions' scenario (run only when named): queue sizes to",
             "                       measure, comma list (default 10,1000,5000,100000,1000000)",
+            "  --partition-pops N   sequential pops timed per queue size there (default 300)",
             "  --help               this text");
 
     /** Returns null when --help was asked for. */
@@ -85,6 +87,7 @@ final class BenchOptions {
                 case "--data-dir" -> o.dataDir = v;
                 case "--server-pid" -> o.serverPid = positive(a, v);
                 case "--partition-counts" -> o.partitionCounts = countList(a, v);
+                case "--partition-pops" -> o.partitionPops = positive(a, v);
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
