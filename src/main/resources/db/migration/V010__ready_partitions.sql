@@ -410,6 +410,11 @@ BEGIN
 
     -- 4. wildcard consumer groups of these queues find the partitions
     PERFORM queen.ready_fan_out_v1(v_pids);
+
+    -- 5. the statistics job's work list (V011); a partition already listed writes nothing
+    INSERT INTO queen.stats_dirty (partition_id)
+    SELECT u.pid FROM unnest(v_pids) AS u(pid) ORDER BY u.pid
+    ON CONFLICT (partition_id) DO NOTHING;
 END;
 $fn$;
 
@@ -1053,6 +1058,7 @@ BEGIN
            last_message_created_at = EXCLUDED.last_message_created_at,
            updated_at = now();
     PERFORM queen.ready_fan_out_v1(ARRAY[p_pid]);
+    PERFORM queen.stats_mark_dirty_v1(ARRAY[p_pid]);
     RETURN QUERY SELECT 'requeued', v_queue, v_part, p_new_id, NULL::text;
 END;
 $fn$;

@@ -2,7 +2,8 @@
 -- not consumed yet. A message counts as consumed when every consumer group with a row on
 -- the partition has its cursor at or after it; with no row at all, or a group without a
 -- cursor, nothing on the partition is consumed. (The lowest cursor decides; a NULL cursor
--- sorts first.) Returns the deleted count per partition.
+-- sorts first.) Only the partitions of the slice after $2 (the nil uuid: from the first) up to $3
+-- (see JobWalks). Returns the deleted count per partition.
 WITH floors AS (
     SELECT pt.id AS pid, q.max_wait_time_seconds AS secs, low.ts, low.id
       FROM queen.queues q
@@ -14,6 +15,7 @@ WITH floors AS (
              ORDER BY pc.last_consumed_created_at NULLS FIRST, pc.last_consumed_id
              LIMIT 1) low ON true
      WHERE q.max_wait_time_seconds > 0
+       AND pt.id > $2::uuid AND pt.id <= $3::uuid
 ), doomed AS (
     SELECT m.id
       FROM floors f

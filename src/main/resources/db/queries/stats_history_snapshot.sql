@@ -8,7 +8,7 @@ SELECT s.stat_type, s.stat_key, date_trunc('minute', now()), s.total_messages, s
        s.processing_messages, s.completed_messages, s.dead_letter_messages, s.ingested_per_second,
        s.processed_per_second
   FROM queen.stats s
- WHERE s.stat_type <> 'partition'
+ WHERE s.stat_type IN ('queue', 'namespace', 'task', 'system')
 ON CONFLICT (stat_type, stat_key, bucket_time) DO UPDATE SET
     (total_messages, pending_messages, processing_messages, completed_messages, dead_letter_messages,
      ingested_per_second, processed_per_second)

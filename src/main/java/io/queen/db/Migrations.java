@@ -32,7 +32,8 @@ public final class Migrations {
             "V007__metrics.sql",
             "V008__stats.sql",
             "V009__message_actions.sql",
-            "V010__ready_partitions.sql");
+            "V010__ready_partitions.sql",
+            "V011__stats_at_scale.sql");
 
     private Migrations() {
     }

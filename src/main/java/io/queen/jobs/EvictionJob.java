@@ -19,6 +19,13 @@ final class EvictionJob implements Job {
     private static final String EVICT = SqlFiles.query("eviction");
 
     static final String MAX_WAIT_TIME_EVICTION = "max_wait_time_eviction";
+    /**
+     * Eviction walks the partitions in slices, at most SCAN_PER_CYCLE a cycle (see
+     * RetentionJob): the cost of a cycle does not grow with the partition count.
+     */
+    private static final int SLICE = 10_000;
+    private static final int SCAN_PER_CYCLE = 100_000;
+    private static final String WALK = "eviction";
 
     private final int batchSize;
 
@@ -29,7 +36,15 @@ final class EvictionJob implements Job {
     @Override
     public Future<Void> run(SqlConnection conn, BooleanSupplier stopping) {
         Tally tally = new Tally();
-        return new MessageDeletes(conn, tally, stopping).batch(EVICT, MAX_WAIT_TIME_EVICTION, batchSize)
+        MessageDeletes deletes = new MessageDeletes(conn, tally, stopping);
+        // at most one batch a cycle, as before, over as many slices as it takes to fill it
+        int[] left = {batchSize};
+        return JobWalks.slices(conn, WALK, SLICE, SCAN_PER_CYCLE, () -> stopping.getAsBoolean() || left[0] == 0,
+                        (after, upTo) -> deletes.batch(EVICT, MAX_WAIT_TIME_EVICTION, left[0], after, upTo)
+                                .map(n -> {
+                                    left[0] -= n;
+                                    return (long) n;
+                                }))
                 .compose(deleted -> tally.record(conn).map(deleted))
                 .map(deleted -> {
                     if (deleted > 0) {

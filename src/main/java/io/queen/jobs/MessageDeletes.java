@@ -30,9 +30,12 @@ final class MessageDeletes {
         this.stopping = stopping;
     }
 
-    /** One batch of the delete statement {@code sql} (parameter $1 = batch size); answers the count. */
-    Future<Integer> batch(String sql, String type, int batchSize) {
-        return db.preparedQuery(sql).execute(Tuple.of(batchSize)).compose(rows -> {
+    /**
+     * One batch of the delete statement {@code sql} (parameters: $1 the batch size, $2 and $3
+     * the slice of partitions, see {@link JobWalks}); answers the count.
+     */
+    Future<Integer> batch(String sql, String type, int batchSize, UUID after, UUID upTo) {
+        return db.preparedQuery(sql).execute(Tuple.of(batchSize, JobWalks.from(after), upTo)).compose(rows -> {
             List<UUID> partitions = new ArrayList<>(rows.size());
             int deleted = 0;
             for (Row row : rows) {
@@ -51,9 +54,12 @@ final class MessageDeletes {
         });
     }
 
-    /** Batches of {@code sql} until one comes back short (or the server stops); answers the total. */
-    Future<Long> all(String sql, String type, int batchSize) {
-        return repeat(() -> batch(sql, type, batchSize), batchSize, stopping, 0);
+    /**
+     * Batches of {@code sql} on one slice of partitions until one comes back short (or the
+     * server stops); answers the total.
+     */
+    Future<Long> all(String sql, String type, int batchSize, UUID after, UUID upTo) {
+        return repeat(() -> batch(sql, type, batchSize, after, upTo), batchSize, stopping, 0);
     }
 
     /** Runs {@code batch} again while it deletes a full batch; answers the total. */

@@ -3,6 +3,7 @@ package io.queen.jobs;
 import io.queen.config.QueenConfig;
 import io.queen.db.SqlFiles;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
@@ -28,6 +29,21 @@ final class RetentionJob implements Job {
     private static final String PRUNE_METRICS = SqlFiles.query("prune_metrics");
     /** Partitions deleted per cycle at most, as in the reference. */
     private static final int PARTITIONS_PER_CYCLE = 1000;
+    /**
+     * Partitions the cleanup looks at per cycle: a slice of a walk over all of them that
+     * resumes next cycle, so a cycle costs the same at a million partitions as at a thousand
+     * (a partition is deleted after days of idleness; a walk taking a few cycles is no delay).
+     */
+    private static final int CLEANUP_SCAN_PER_CYCLE = 50_000;
+    private static final String CLEANUP_WALK = "partition_cleanup";
+    /**
+     * Message retention walks the partitions in slices, at most SCAN_PER_CYCLE partitions a
+     * cycle (all of them up to that many): what a cycle costs does not grow with the partition
+     * count, and above it a message is deleted within a few cycles of its due time.
+     */
+    private static final int SLICE = 10_000;
+    private static final int SCAN_PER_CYCLE = 100_000;
+    private static final String RETENTION_WALK = "retention";
 
     static final String RETENTION = "retention";
     static final String COMPLETED_RETENTION = "completed_retention";
@@ -55,14 +71,14 @@ final class RetentionJob implements Job {
         Tally tally = new Tally();
         MessageDeletes deletes = new MessageDeletes(conn, tally, stopping);
         Counts counts = new Counts();
-        return deletes.all(EXPIRED, RETENTION, batchSize)
-                .compose(v -> deletes.all(COMPLETED, COMPLETED_RETENTION, batchSize))
+        return JobWalks.slices(conn, RETENTION_WALK, SLICE, SCAN_PER_CYCLE, stopping,
+                        (after, upTo) -> deletes.all(EXPIRED, RETENTION, batchSize, after, upTo)
+                                .compose(v -> deletes.all(COMPLETED, COMPLETED_RETENTION, batchSize, after, upTo)))
                 // before the partition cleanup, which may remove partitions that were just emptied
                 .compose(v -> tally.record(conn))
-                .compose(v -> conn.preparedQuery(INACTIVE_PARTITIONS)
-                        .execute(Tuple.of(partitionCleanupDays, PARTITIONS_PER_CYCLE)))
-                .compose(rows -> {
-                    counts.partitions = rows.iterator().next().getInteger("deleted");
+                .compose(v -> inactivePartitions(conn))
+                .compose(deleted -> {
+                    counts.partitions = deleted;
                     return prune(conn, PRUNE_ACK_LOG, stopping);
                 })
                 .compose(n -> {
@@ -88,6 +104,18 @@ final class RetentionJob implements Job {
                                 counts.metricsRows);
                     }
                     return null;
+                });
+    }
+
+    /** One slice of the inactive-partition walk; answers how many partitions it deleted. */
+    private Future<Long> inactivePartitions(SqlConnection conn) {
+        return JobWalks.position(conn, CLEANUP_WALK)
+                .compose(after -> conn.preparedQuery(INACTIVE_PARTITIONS)
+                        .execute(Tuple.of(after, CLEANUP_SCAN_PER_CYCLE, partitionCleanupDays, PARTITIONS_PER_CYCLE)))
+                .compose(rows -> {
+                    Row row = rows.iterator().next();
+                    return JobWalks.save(conn, CLEANUP_WALK, row.getUUID("last_partition"))
+                            .map(v -> (long) row.getInteger("deleted"));
                 });
     }
 
