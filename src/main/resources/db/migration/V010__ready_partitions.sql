@@ -57,6 +57,15 @@ LANGUAGE sql IMMUTABLE AS $fn$
     SELECT hashtextextended('queen.ready/' || p_queue, 0)
 $fn$;
 
+-- A consumer group's changes to where it reads (seek to a timestamp, subscription change,
+-- deletion) hold this advisory lock exclusively; a group's registration on a queue holds it
+-- shared. See ConsumerGroupAdmin.
+CREATE OR REPLACE FUNCTION queen.group_lock_key_v1(p_group text)
+RETURNS bigint
+LANGUAGE sql IMMUTABLE AS $fn$
+    SELECT hashtextextended('queen.group/' || p_group, 0)
+$fn$;
+
 -- Makes the given partitions ready for every consumer group registered on their queues.
 -- Called by writers of messages after their partitions are locked; the shared advisory lock
 -- is held until commit (see the header on registration).
@@ -144,6 +153,10 @@ BEGIN
       FROM queen.consumer_watermarks w
      WHERE w.queue_name = p_queue AND w.consumer_group = p_group;
     IF NOT FOUND THEN
+        -- waits for a seek, subscription change or deletion of the group in progress (they take
+        -- this lock exclusively, see queen.group_lock_key_v1), which would otherwise not see
+        -- this registration and leave it walking with the cursors from before
+        PERFORM pg_advisory_xact_lock_shared(queen.group_lock_key_v1(p_group));
         -- waits for pushes in flight on the queue; pushes after this see the registration
         PERFORM pg_advisory_xact_lock(queen.queue_lock_key_v1(p_queue));
         v_after := '00000000-0000-0000-0000-000000000000';
@@ -193,9 +206,13 @@ BEGIN
     IF NOT pg_try_advisory_xact_lock(hashtextextended('queen.backfill/' || p_queue || '/' || p_group, 0)) THEN
         RETURN true;
     END IF;
+    -- locked until commit: a seek or deletion that removes the row (to make the group walk
+    -- again) waits for this step, instead of this step writing its position into the row of
+    -- the walk that follows
     SELECT w.backfill_after INTO v_after
       FROM queen.consumer_watermarks w
-     WHERE w.queue_name = p_queue AND w.consumer_group = p_group;
+     WHERE w.queue_name = p_queue AND w.consumer_group = p_group
+       FOR NO KEY UPDATE;
     IF v_after IS NULL THEN
         RETURN false;
     END IF;
@@ -411,10 +428,8 @@ BEGIN
     -- 4. wildcard consumer groups of these queues find the partitions
     PERFORM queen.ready_fan_out_v1(v_pids);
 
-    -- 5. the statistics job's work list (V011); a partition already listed writes nothing
-    INSERT INTO queen.stats_dirty (partition_id)
-    SELECT u.pid FROM unnest(v_pids) AS u(pid) ORDER BY u.pid
-    ON CONFLICT (partition_id) DO NOTHING;
+    -- 5. the statistics job's work list (V011)
+    PERFORM queen.stats_mark_dirty_v1(v_pids);
 END;
 $fn$;
 

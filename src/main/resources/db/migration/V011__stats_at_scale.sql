@@ -19,9 +19,13 @@ CREATE INDEX IF NOT EXISTS idx_stats_dirty_marked ON queen.stats_dirty (marked_a
 
 -- Background walks over all partitions that take a bounded slice per run: where each one
 -- continues (the last partition it looked at; NULL or no row: from the start).
+-- A pass ends at the partition that was last in id order when it began (pass_end): partitions
+-- created later sort after it (time-ordered ids) and would otherwise keep a pass from ever
+-- ending while they keep coming.
 CREATE TABLE IF NOT EXISTS queen.job_walks (
     walk         text PRIMARY KEY,
     resume_after uuid,
+    pass_end     uuid,
     updated_at   timestamptz NOT NULL DEFAULT now()
 );
 
@@ -51,19 +55,22 @@ BEGIN
     END IF;
 
     INSERT INTO queen.stats_dirty (partition_id)
-    SELECT DISTINCT a.pid
-      FROM (SELECT mc.partition_id AS pid FROM queen.messages_consumed mc WHERE mc.acked_at >= v_since
-            UNION ALL
-            SELECT pc.partition_id FROM queen.partition_consumers pc
-             WHERE pc.worker_id IS NOT NULL
-               AND (pc.lease_acquired_at >= v_since OR pc.lease_expires_at BETWEEN v_since AND now())
-            UNION ALL
-            SELECT dl.partition_id FROM queen.dead_letter_queue dl WHERE dl.failed_at >= v_since
-            UNION ALL
-            SELECT rh.partition_id FROM queen.retention_history rh WHERE rh.executed_at >= v_since) a
-      -- a partition deleted meanwhile has nothing to refresh
-      JOIN queen.partitions pt ON pt.id = a.pid
-     ORDER BY a.pid
+    SELECT l.id
+      FROM (SELECT pt.id FROM queen.partitions pt
+             WHERE pt.id IN (SELECT mc.partition_id FROM queen.messages_consumed mc WHERE mc.acked_at >= v_since
+                             UNION
+                             SELECT pc.partition_id FROM queen.partition_consumers pc
+                              WHERE pc.worker_id IS NOT NULL
+                                AND (pc.lease_acquired_at >= v_since
+                                     OR pc.lease_expires_at BETWEEN v_since AND now())
+                             UNION
+                             SELECT dl.partition_id FROM queen.dead_letter_queue dl WHERE dl.failed_at >= v_since
+                             UNION
+                             SELECT rh.partition_id FROM queen.retention_history rh WHERE rh.executed_at >= v_since)
+             ORDER BY pt.id
+             -- a partition being deleted has nothing to refresh
+               FOR KEY SHARE SKIP LOCKED) l
+     ORDER BY l.id
     ON CONFLICT (partition_id) DO NOTHING;
     GET DIAGNOSTICS v_marked = ROW_COUNT;
     RETURN v_marked;
@@ -77,30 +84,41 @@ CREATE OR REPLACE FUNCTION queen.stats_take_dirty_v1(p_limit integer)
 RETURNS uuid[]
 LANGUAGE sql AS $fn$
     WITH taken AS (
+        -- an array, not "IN (subquery)": planned without knowing p_limit, a semi-join could
+        -- read the whole list
         DELETE FROM queen.stats_dirty d
-         WHERE d.partition_id IN (SELECT x.partition_id FROM queen.stats_dirty x
-                                   ORDER BY x.marked_at
-                                   LIMIT p_limit
-                                     FOR UPDATE SKIP LOCKED)
+         WHERE d.partition_id = ANY (ARRAY(SELECT x.partition_id FROM queen.stats_dirty x
+                                            ORDER BY x.marked_at
+                                            LIMIT p_limit
+                                              FOR UPDATE SKIP LOCKED))
         RETURNING d.partition_id
     )
     SELECT coalesce(array_agg(t.partition_id ORDER BY t.partition_id), '{}') FROM taken t
 $fn$;
 
--- Puts partitions back on the work list (their refresh failed).
+-- Lists partitions on the work list (a writer of their messages, or a refresh that failed).
+-- A partition listed already keeps its place, but its entry is locked until this transaction
+-- ends (DO UPDATE ... WHERE false writes nothing and still locks): the job, which takes entries
+-- with SKIP LOCKED, cannot take it and refresh before this transaction's messages are visible.
+-- Partitions being deleted are left out.
+-- (plpgsql: pushes call it, and its plan is kept for the session.)
 CREATE OR REPLACE FUNCTION queen.stats_mark_dirty_v1(p_partitions uuid[])
 RETURNS void
-LANGUAGE sql AS $fn$
-    INSERT INTO queen.stats_dirty (partition_id)
-    SELECT pt.id FROM queen.partitions pt WHERE pt.id = ANY (p_partitions) ORDER BY pt.id
-    ON CONFLICT (partition_id) DO NOTHING
+LANGUAGE plpgsql AS $fn$
+BEGIN
+    INSERT INTO queen.stats_dirty AS d (partition_id)
+    SELECT l.id FROM (SELECT pt.id FROM queen.partitions pt WHERE pt.id = ANY (p_partitions)
+                       ORDER BY pt.id FOR KEY SHARE SKIP LOCKED) l
+     ORDER BY l.id
+    ON CONFLICT (partition_id) DO UPDATE SET marked_at = d.marked_at WHERE false;
+END;
 $fn$;
 
 -- The reconcile's walk: refreshes the next p_limit partitions in id order after p_after (NULL:
--- from the start); last_partition is where the next chunk starts. (Replaces
+-- from the start) up to p_until (the pass's end); last_partition is where the next chunk starts. (Replaces
 -- stats_refresh_chunk_v1, whose fast-path branch looked at every partition.)
 DROP FUNCTION IF EXISTS queen.stats_refresh_chunk_v1(uuid, integer, interval);
-CREATE OR REPLACE FUNCTION queen.stats_refresh_walk_v1(p_after uuid, p_limit integer)
+CREATE OR REPLACE FUNCTION queen.stats_refresh_walk_v1(p_after uuid, p_until uuid, p_limit integer)
 RETURNS TABLE (last_partition uuid, partitions integer, written integer, removed integer)
 LANGUAGE plpgsql AS $fn$
 DECLARE
@@ -109,7 +127,7 @@ BEGIN
     -- one range condition (not "IS NULL OR"), which a cached plan can still use the key for
     SELECT array_agg(x.id ORDER BY x.id) INTO v_ids
       FROM (SELECT pt.id FROM queen.partitions pt
-             WHERE pt.id > coalesce(p_after, '00000000-0000-0000-0000-000000000000')
+             WHERE pt.id > coalesce(p_after, '00000000-0000-0000-0000-000000000000') AND pt.id <= p_until
              ORDER BY pt.id LIMIT p_limit) x;
     IF v_ids IS NULL THEN
         RETURN QUERY SELECT NULL::uuid, 0, 0, 0;
@@ -150,7 +168,8 @@ CREATE TABLE IF NOT EXISTS queen.stats_queue_sums (
     newest          timestamptz
 );
 
--- Marks the representative row of each given partition (NULL: of every partition).
+-- Marks the representative row of each given partition. (Written without an "all partitions"
+-- branch: a cached plan must be able to look the rows up by partition.)
 CREATE OR REPLACE FUNCTION queen.stats_mark_reps_v1(p_partitions uuid[])
 RETURNS void
 LANGUAGE sql AS $fn$
@@ -158,10 +177,10 @@ LANGUAGE sql AS $fn$
        SET is_rep = (s.stat_key = r.rep_key)
       FROM (SELECT DISTINCT ON (x.partition_id) x.partition_id, x.stat_key AS rep_key
               FROM queen.stats x
-             WHERE x.stat_type = 'partition' AND (p_partitions IS NULL OR x.partition_id = ANY (p_partitions))
+             WHERE x.stat_type = 'partition' AND x.partition_id = ANY (p_partitions)
              ORDER BY x.partition_id, x.consumer_group = '__QUEUE_MODE__' DESC,
                       x.pending_messages + x.processing_messages DESC, x.consumer_group) r
-     WHERE s.stat_type = 'partition' AND s.partition_id = r.partition_id
+     WHERE s.stat_type = 'partition' AND s.partition_id = ANY (p_partitions) AND s.partition_id = r.partition_id
        AND s.is_rep IS DISTINCT FROM (s.stat_key = r.rep_key)
 $fn$;
 
@@ -218,7 +237,15 @@ CREATE OR REPLACE FUNCTION queen.stats_rebuild_sums_v1()
 RETURNS void
 LANGUAGE plpgsql AS $fn$
 BEGIN
-    PERFORM queen.stats_mark_reps_v1(NULL);
+    UPDATE queen.stats s
+       SET is_rep = (s.stat_key = r.rep_key)
+      FROM (SELECT DISTINCT ON (x.partition_id) x.partition_id, x.stat_key AS rep_key
+              FROM queen.stats x
+             WHERE x.stat_type = 'partition'
+             ORDER BY x.partition_id, x.consumer_group = '__QUEUE_MODE__' DESC,
+                      x.pending_messages + x.processing_messages DESC, x.consumer_group) r
+     WHERE s.stat_type = 'partition' AND s.partition_id = r.partition_id
+       AND s.is_rep IS DISTINCT FROM (s.stat_key = r.rep_key);
     DELETE FROM queen.stats_queue_sums;
     INSERT INTO queen.stats_queue_sums
            (queue_id, partitions, total, pending, processing, completed, dead_letter, open_partitions,
@@ -339,13 +366,13 @@ END;
 $fn$;
 
 -- The inactive-partition cleanup (V005's delete_inactive_partitions_v1) as a walk: looks at up
--- to p_scan partitions in id order after p_after, deletes up to p_limit of those that hold no
+-- to p_scan partitions in id order after p_after (up to p_until, the pass's end), deletes up to p_limit of those that hold no
 -- messages and saw no activity for p_days days, and answers the last partition it looked at
 -- (NULL: it reached the end) and how many it deleted. The deletions are counted into this
 -- minute's queue_lag_metrics rows (partitions_deleted), where the queue-ops analytics read
 -- them. Same locking as V005.
-CREATE OR REPLACE FUNCTION queen.delete_inactive_partitions_v2(p_after uuid, p_scan integer, p_days integer,
-                                                                 p_limit integer)
+CREATE OR REPLACE FUNCTION queen.delete_inactive_partitions_v2(p_after uuid, p_until uuid, p_scan integer,
+                                                                 p_days integer, p_limit integer)
 RETURNS TABLE (last_partition uuid, deleted integer)
 LANGUAGE plpgsql AS $fn$
 DECLARE
@@ -354,12 +381,14 @@ DECLARE
     v_last      uuid;
     v_scanned   integer;
     v_candidate uuid[];
+    v_doomed    uuid[];
     v_n         integer;
 BEGIN
     SELECT (array_agg(s.id ORDER BY s.id DESC))[1], count(*) INTO v_last, v_scanned FROM (
-        SELECT pt.id FROM queen.partitions pt WHERE pt.id > v_after ORDER BY pt.id LIMIT p_scan) s;
+        SELECT pt.id FROM queen.partitions pt WHERE pt.id > v_after AND pt.id <= p_until
+         ORDER BY pt.id LIMIT p_scan) s;
 
-    SELECT coalesce(array_agg(c.id), '{}') INTO v_candidate FROM (
+    SELECT coalesce(array_agg(c.id ORDER BY c.id), '{}') INTO v_candidate FROM (
         SELECT pt.id
           FROM queen.partitions pt
          WHERE pt.id > v_after AND pt.id <= v_last
@@ -375,11 +404,16 @@ BEGIN
          LIMIT p_limit
            FOR UPDATE OF pt SKIP LOCKED) c;
 
+    -- fresh snapshot, partitions locked: only still-empty ones go (a push waits for the lock)
+    SELECT coalesce(array_agg(pt.id), '{}') INTO v_doomed
+      FROM queen.partitions pt
+     WHERE pt.id = ANY (v_candidate)
+       AND NOT EXISTS (SELECT 1 FROM queen.messages m WHERE m.partition_id = pt.id);
+    -- their statistics rows go with them: out of their queues' sums first
+    PERFORM queen.stats_add_sums_v1(v_doomed, -1);
+
     WITH gone AS (
-        -- fresh snapshot, partitions locked: only still-empty ones go
-        DELETE FROM queen.partitions pt
-         WHERE pt.id = ANY (v_candidate)
-           AND NOT EXISTS (SELECT 1 FROM queen.messages m WHERE m.partition_id = pt.id)
+        DELETE FROM queen.partitions pt WHERE pt.id = ANY (v_doomed)
         RETURNING pt.queue_id
     ), per_queue AS (
         INSERT INTO queen.queue_lag_metrics AS l (bucket_time, queue_name, partitions_deleted)
@@ -393,7 +427,10 @@ BEGIN
     )
     SELECT count(*) INTO v_n FROM gone;
 
-    last_partition := CASE WHEN v_scanned < p_scan THEN NULL ELSE v_last END;
+    -- a slice cut short by p_limit goes on after its last candidate, not after the slice
+    last_partition := CASE WHEN cardinality(v_candidate) >= p_limit THEN v_candidate[cardinality(v_candidate)]
+                           WHEN v_scanned < p_scan THEN NULL
+                           ELSE v_last END;
     deleted := v_n;
     RETURN NEXT;
 END;

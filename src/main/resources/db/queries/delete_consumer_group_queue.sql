@@ -1,4 +1,5 @@
--- Ready rows a pop is working on right now are left to it.
+-- Deletes consumer group $1 on queue $2 ($3: its subscription too). Runs after
+-- group_change_lock, group_forget_walks and group_lock_ready (ConsumerGroupAdmin).
 WITH ready AS (
     DELETE FROM queen.partition_ready r
      WHERE (r.partition_id, r.consumer_group) IN (
@@ -15,8 +16,6 @@ WITH ready AS (
     DELETE FROM queen.consumer_groups_metadata
      WHERE consumer_group = $1 AND queue_name = $2 AND $3
     RETURNING 1
-), watermarks AS (
-    DELETE FROM queen.consumer_watermarks WHERE consumer_group = $1 AND queue_name = $2
 )
 SELECT (SELECT count(*) FROM cursors) AS deleted_partitions,
        (SELECT count(*) FROM subscriptions) > 0 AS metadata_deleted

@@ -1,6 +1,7 @@
 -- Moves a group's cursor on every partition of a queue: to the newest message ($3 = true)
 -- or to the newest message created at or before $4 (or just before $4 when there is none).
--- Partitions the group never read are included, so the seek holds for them too.
+-- Partitions the group never read are included, so the seek holds for them too. Runs after
+-- group_change_lock, group_forget_walks and group_lock_ready (ConsumerGroupAdmin).
 WITH targets AS (
     SELECT pt.id AS pid,
            CASE WHEN $3 THEN pl.last_message_created_at ELSE coalesce(before.created_at, $4) END AS ts,
@@ -26,7 +27,5 @@ WITH targets AS (
         lease_expires_at = NULL, lease_acquired_at = NULL, worker_id = NULL,
         batch_size = 0, acked_count = 0
     RETURNING 1
-), watermarks AS (
-    DELETE FROM queen.consumer_watermarks WHERE consumer_group = $1 AND queue_name = $2
 )
 SELECT count(*) AS partitions_updated FROM moved

@@ -38,8 +38,11 @@ class StatsTest {
 
     @BeforeAll
     static void start() throws Exception {
+        // metrics kept for a century: the fixtures are dated 2021, and the retention job runs
+        // every second here
         own = ServerOnOwnDatabase.start("queen-stats",
-                "STATS_INTERVAL_MS", "500", "STATS_RECONCILE_INTERVAL_MS", "3000", "RETENTION_INTERVAL", "1000");
+                "STATS_INTERVAL_MS", "500", "STATS_RECONCILE_INTERVAL_MS", "3000", "RETENTION_INTERVAL", "1000",
+                "METRICS_RETENTION_DAYS", "36500");
         http = own.server.http;
         client = new QueueClient(http);
     }

@@ -3,11 +3,13 @@ package io.queen.admin;
 import io.queen.db.SqlFiles;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.OffsetDateTime;
 import java.util.UUID;
+import java.util.function.Function;
 
 /** Deleting consumer groups, moving their cursors, changing their subscription start. */
 public final class ConsumerGroupAdmin {
@@ -17,6 +19,9 @@ public final class ConsumerGroupAdmin {
     private static final String SEEK_PARTITION = SqlFiles.query("seek_partition");
     private static final String UPDATE_SUBSCRIPTION = SqlFiles.query("update_subscription");
     private static final String PARTITIONS = SqlFiles.query("consumer_group_partitions");
+    private static final String LOCK_GROUP = SqlFiles.query("group_change_lock");
+    private static final String FORGET_WALKS = SqlFiles.query("group_forget_walks");
+    private static final String LOCK_READY = SqlFiles.query("group_lock_ready");
 
     /** Where one group stands on one partition. */
     public record PartitionState(String group, String queue, String partition, UUID partitionId, UUID leaseId,
@@ -33,27 +38,30 @@ public final class ConsumerGroupAdmin {
     public record PartitionSeek(boolean found, long updated, UUID cursorId) {
     }
 
-    private final SqlClient db;
+    private final Pool db;
 
-    public ConsumerGroupAdmin(SqlClient db) {
+    public ConsumerGroupAdmin(Pool db) {
         this.db = db;
     }
 
     public Future<Deleted> delete(String group, boolean deleteMetadata) {
-        return db.preparedQuery(DELETE).execute(Tuple.of(group, deleteMetadata)).map(ConsumerGroupAdmin::deleted);
+        return changing(group, null, true, conn -> conn.preparedQuery(DELETE)
+                .execute(Tuple.of(group, deleteMetadata)).map(ConsumerGroupAdmin::deleted));
     }
 
     public Future<Deleted> deleteForQueue(String group, String queue, boolean deleteMetadata) {
-        return db.preparedQuery(DELETE_FOR_QUEUE).execute(Tuple.of(group, queue, deleteMetadata))
-                .map(ConsumerGroupAdmin::deleted);
+        return changing(group, queue, true, conn -> conn.preparedQuery(DELETE_FOR_QUEUE)
+                .execute(Tuple.of(group, queue, deleteMetadata)).map(ConsumerGroupAdmin::deleted));
     }
 
     /** @param timestamp ignored when {@code toEnd} */
     public Future<Long> seekQueue(String group, String queue, boolean toEnd, OffsetDateTime timestamp) {
         Tuple args = Tuple.tuple().addString(group).addString(queue).addBoolean(toEnd).addOffsetDateTime(timestamp);
-        return db.preparedQuery(SEEK_QUEUE).execute(args).map(rows -> rows.iterator().next().getLong(0));
+        return changing(group, queue, true, conn -> conn.preparedQuery(SEEK_QUEUE).execute(args)
+                .map(rows -> rows.iterator().next().getLong(0)));
     }
 
+    /** A move forward on one partition: nothing becomes readable again, no walk needed. */
     public Future<PartitionSeek> seekPartitionToEnd(String group, String queue, String partition) {
         return db.preparedQuery(SEEK_PARTITION).execute(Tuple.of(group, queue, partition)).map(rows -> {
             Row r = rows.iterator().next();
@@ -62,8 +70,26 @@ public final class ConsumerGroupAdmin {
     }
 
     public Future<Long> updateSubscription(String group, OffsetDateTime timestamp) {
-        return db.preparedQuery(UPDATE_SUBSCRIPTION).execute(Tuple.of(group, timestamp))
-                .map(rows -> rows.iterator().next().getLong(0));
+        return changing(group, null, false, conn -> conn.preparedQuery(UPDATE_SUBSCRIPTION)
+                .execute(Tuple.of(group, timestamp)).map(rows -> rows.iterator().next().getLong(0)));
+    }
+
+    /**
+     * Runs a change to where {@code group} reads (on {@code queue}; null: everywhere) in one
+     * transaction that first keeps the group's registrations out, removes its watermark rows
+     * (so that its next wildcard pop walks the partitions again, with the changed cursors) and,
+     * when the change touches cursors, locks its ready rows the way pops take them. Without
+     * these steps a registration or walk running alongside would keep going with the cursors
+     * from before and never offer the partitions the change made readable again.
+     */
+    private <T> Future<T> changing(String group, String queue, boolean touchesCursors,
+                                   Function<SqlConnection, Future<T>> change) {
+        return db.withTransaction(conn -> conn.preparedQuery(LOCK_GROUP).execute(Tuple.of(group))
+                .compose(v -> conn.preparedQuery(FORGET_WALKS).execute(Tuple.of(group, queue)))
+                .compose(v -> touchesCursors
+                        ? conn.preparedQuery(LOCK_READY).execute(Tuple.of(group, queue)).mapEmpty()
+                        : Future.succeededFuture())
+                .compose(v -> change.apply(conn)));
     }
 
     /** @param group null: every group */

@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -109,14 +110,18 @@ final class RetentionJob implements Job {
 
     /** One slice of the inactive-partition walk; answers how many partitions it deleted. */
     private Future<Long> inactivePartitions(SqlConnection conn) {
-        return JobWalks.position(conn, CLEANUP_WALK)
-                .compose(after -> conn.preparedQuery(INACTIVE_PARTITIONS)
-                        .execute(Tuple.of(after, CLEANUP_SCAN_PER_CYCLE, partitionCleanupDays, PARTITIONS_PER_CYCLE)))
-                .compose(rows -> {
-                    Row row = rows.iterator().next();
-                    return JobWalks.save(conn, CLEANUP_WALK, row.getUUID("last_partition"))
-                            .map(v -> (long) row.getInteger("deleted"));
-                });
+        return JobWalks.position(conn, CLEANUP_WALK).compose(at -> at.end() == null
+                ? Future.succeededFuture(0L)
+                : conn.preparedQuery(INACTIVE_PARTITIONS)
+                        .execute(Tuple.of(at.after(), at.end(), CLEANUP_SCAN_PER_CYCLE, partitionCleanupDays,
+                                PARTITIONS_PER_CYCLE))
+                        .compose(rows -> {
+                            Row row = rows.iterator().next();
+                            UUID next = row.getUUID("last_partition");
+                            return JobWalks.save(conn, CLEANUP_WALK,
+                                            new JobWalks.Position(next, next == null ? null : at.end()))
+                                    .map(v -> (long) row.getInteger("deleted"));
+                        }));
     }
 
     private Future<Long> prune(SqlConnection conn, String sql, BooleanSupplier stopping) {

@@ -70,6 +70,7 @@ final class StatsJob {
         long written;
         long removed;
         UUID last;
+        UUID end;
         boolean walkEnded;
     }
 
@@ -123,29 +124,32 @@ final class StatsJob {
      */
     Future<JsonObject> reconcile(SqlConnection conn, boolean forced, BooleanSupplier stopping) {
         long started = System.nanoTime();
-        Future<UUID> from = forced
-                ? Future.succeededFuture(null)
+        Future<JobWalks.Position> from = forced
+                ? JobWalks.freshPass(conn)
                 : JobWalks.position(conn, RECONCILE_WALK);
-        return from.compose(after -> {
-            Future<Boolean> recent = forced || after != null
+        return from.compose(at -> {
+            Future<Boolean> recent = forced || at.after() != null
                     ? Future.succeededFuture(false)
                     : conn.preparedQuery(RECENT).execute(Tuple.of(DEBOUNCE_MS))
                             .map(rows -> rows.iterator().next().getBoolean(0));
             return recent.compose(skip -> skip
                     ? Future.succeededFuture(new JsonObject().put("skipped", true).put("reason", "recently_reconciled"))
-                    : walk(conn, after, forced ? Integer.MAX_VALUE : RECONCILE_CHUNKS_PER_RUN, !forced, stopping,
+                    : walk(conn, at, forced ? Integer.MAX_VALUE : RECONCILE_CHUNKS_PER_RUN, !forced, stopping,
                             started));
         });
     }
 
-    private Future<JsonObject> walk(SqlConnection conn, UUID after, int chunks, boolean savePosition,
+    private Future<JsonObject> walk(SqlConnection conn, JobWalks.Position at, int chunks, boolean savePosition,
                                     BooleanSupplier stopping, long started) {
         JsonObject result = new JsonObject();
         Counts partitions = new Counts();
-        partitions.last = after;
-        return chunks(conn, partitions, stopping, chunks)
+        partitions.last = at.after();
+        partitions.end = at.end();
+        partitions.walkEnded = at.end() == null;
+        return (partitions.walkEnded ? Future.<Void>succeededFuture() : chunks(conn, partitions, stopping, chunks))
                 .compose(v -> savePosition
-                        ? JobWalks.save(conn, RECONCILE_WALK, partitions.walkEnded ? null : partitions.last)
+                        ? JobWalks.save(conn, RECONCILE_WALK, partitions.walkEnded
+                                ? new JobWalks.Position(null, null) : new JobWalks.Position(partitions.last, at.end()))
                         : Future.succeededFuture())
                 .compose(v -> {
                     result.put("partition", new JsonObject().put("partitions", partitions.partitions)
@@ -191,16 +195,17 @@ final class StatsJob {
         if (left == 0 || stopping.getAsBoolean()) {
             return Future.succeededFuture();
         }
-        return conn.preparedQuery(WALK).execute(Tuple.of(counts.last, PARTITIONS_PER_CHUNK)).compose(rows -> {
+        Tuple args = Tuple.of(counts.last, counts.end, PARTITIONS_PER_CHUNK);
+        return conn.preparedQuery(WALK).execute(args).compose(rows -> {
             Row row = rows.iterator().next();
             counts.partitions += row.getInteger("partitions");
             counts.written += row.getInteger("written");
             counts.removed += row.getInteger("removed");
-            if (row.getInteger("partitions") < PARTITIONS_PER_CHUNK) {
+            counts.last = row.getUUID("last_partition");
+            if (row.getInteger("partitions") < PARTITIONS_PER_CHUNK || counts.end.equals(counts.last)) {
                 counts.walkEnded = true;
                 return Future.succeededFuture();
             }
-            counts.last = row.getUUID("last_partition");
             return chunks(conn, counts, stopping, left - 1);
         });
     }
