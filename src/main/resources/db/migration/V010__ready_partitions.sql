@@ -139,7 +139,8 @@ DECLARE
     v_chunk    integer := 256;
     c_max_scan constant integer := 20000;
     -- keep at least this many rows visible while walking, so concurrent consumers find work
-    c_low      constant integer := 64;
+    -- and steps (which consumers wait for, see below) are few
+    c_low      constant integer := 256;
     v_after    uuid;
     v_fresh    timestamptz;
     v_start    timestamptz;
@@ -202,9 +203,15 @@ BEGIN
              LIMIT p_want + c_low) visible) >= p_want + c_low THEN
         RETURN true;
     END IF;
-    -- one walker per (queue, group); the others pop from what is there
+    -- one walker per (queue, group). The others wait for its step and take what it added:
+    -- answering "nothing yet" instead would send them round again at once, each round a
+    -- database call, and a consumer would see an empty answer from a queue full of messages
     IF NOT pg_try_advisory_xact_lock(hashtextextended('queen.backfill/' || p_queue || '/' || p_group, 0)) THEN
-        RETURN true;
+        PERFORM pg_advisory_xact_lock(hashtextextended('queen.backfill/' || p_queue || '/' || p_group, 0));
+        IF EXISTS (SELECT 1 FROM queen.partition_ready r
+                    WHERE r.consumer_group = p_group AND r.queue_id = p_queue_id AND r.visible_at <= now()) THEN
+            RETURN true;
+        END IF;
     END IF;
     -- locked until commit: a seek or deletion that removes the row (to make the group walk
     -- again) waits for this step, instead of this step writing its position into the row of
