@@ -442,3 +442,9 @@ CREATE INDEX IF NOT EXISTS idx_partitions_created ON queen.partitions (created_a
 -- Superseded above (stats_rollup_v2, delete_inactive_partitions_v2).
 DROP FUNCTION IF EXISTS queen.stats_rollup_v1();
 DROP FUNCTION IF EXISTS queen.delete_inactive_partitions_v1(integer, integer);
+
+-- Deleting a partition cascades to these tables by partition_id, and the statistics refresh
+-- looks up a partition's retention deletes: without an index each of those reads the whole
+-- table, once per partition.
+CREATE INDEX IF NOT EXISTS idx_retention_history_partition ON queen.retention_history (partition_id, executed_at);
+CREATE INDEX IF NOT EXISTS idx_message_traces_partition ON queen.message_traces (partition_id);

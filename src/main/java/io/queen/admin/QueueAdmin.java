@@ -12,6 +12,9 @@ import java.util.UUID;
 public final class QueueAdmin {
     private static final String CONFIGURE = SqlFiles.query("configure");
     private static final String DELETE = SqlFiles.query("delete_queue");
+    private static final String DELETE_PARTITIONS = SqlFiles.query("delete_queue_partitions");
+    /** A queue's partitions go this many per statement (a second or so each). */
+    private static final int PARTITIONS_PER_STATEMENT = 5_000;
 
     public record Configured(UUID queueId, UUID defaultPartitionId, String namespace, String task,
                              QueueOptions options) {
@@ -47,9 +50,21 @@ public final class QueueAdmin {
         });
     }
 
-    /** @return whether the queue existed */
+    /**
+     * Deletes a queue with everything in it: its partitions a slice at a time (a statement per
+     * {@link #PARTITIONS_PER_STATEMENT}), then the queue itself.
+     *
+     * @return whether the queue existed
+     */
     public Future<Boolean> delete(String queue) {
-        return db.preparedQuery(DELETE).execute(Tuple.of(queue))
+        return deletePartitions(queue).compose(v -> db.preparedQuery(DELETE).execute(Tuple.of(queue)))
                 .map(rows -> rows.iterator().next().getBoolean(0));
+    }
+
+    private Future<Void> deletePartitions(String queue) {
+        return db.preparedQuery(DELETE_PARTITIONS).execute(Tuple.of(queue, PARTITIONS_PER_STATEMENT))
+                .compose(rows -> rows.iterator().next().getInteger(0) < PARTITIONS_PER_STATEMENT
+                        ? Future.succeededFuture()
+                        : deletePartitions(queue));
     }
 }
