@@ -26,6 +26,18 @@ class ConfigTest {
     }
 
     @Test
+    void securitySettingsThatAreNotSupportedYetStopTheStart() {
+        ConfigException jwt = assertThrows(ConfigException.class, () -> QueenConfig.from(Map.of(
+                "JWT_ENABLED", "true", "JWT_ALGORITHM", "HS256", "JWT_SECRET", "s3cret")));
+        assertTrue(jwt.getMessage().startsWith("JWT_ENABLED"), jwt.getMessage());
+        ConfigException key = assertThrows(ConfigException.class, () -> QueenConfig.from(Map.of(
+                "QUEEN_ENCRYPTION_KEY", "00".repeat(32))));
+        assertTrue(key.getMessage().startsWith("QUEEN_ENCRYPTION_KEY"), key.getMessage());
+        // switched off explicitly: nothing is promised, nothing refused
+        assertEquals(6632, QueenConfig.from(Map.of("JWT_ENABLED", "false")).port);
+    }
+
+    @Test
     void poolSizesFollowTheReferenceSettingsWithoutExceedingThem() {
         QueenConfig defaults = QueenConfig.from(Map.of("QUEEN_THREADS", "4"));
         assertArrayEquals(new int[]{5, 5, 5, 5}, defaults.hotPoolSizes);

@@ -77,6 +77,7 @@ public final class QueenConfig {
     public final int bufferEventsPerFile;
 
     private QueenConfig(Env env) {
+        refuseUnsupported(env);
         host = env.string("HOST", "0.0.0.0");
         port = env.integer("PORT", 6632, 0, 65535);
         int cores = Runtime.getRuntime().availableProcessors();
@@ -145,6 +146,23 @@ public final class QueenConfig {
         bufferFlushMs = env.integer("FILE_BUFFER_FLUSH_MS", 100, 10, 600_000);
         bufferMaxBatch = env.integer("FILE_BUFFER_MAX_BATCH", 100, 1, 100_000);
         bufferEventsPerFile = env.integer("FILE_BUFFER_EVENTS_PER_FILE", 10_000, 1, 100_000_000);
+    }
+
+    /**
+     * Settings of the reference that this server does not implement yet and that a user sets
+     * to protect something: starting anyway would leave every route open, or payloads in
+     * clear, while the user believes otherwise. (JWT authentication and encryption at rest are
+     * issue 9.)
+     */
+    private static void refuseUnsupported(Env env) {
+        if (env.has("JWT_ENABLED") && env.bool("JWT_ENABLED", false)) {
+            throw new ConfigException("JWT_ENABLED=true: JWT authentication is not supported by this server yet; "
+                    + "refusing to start a server that would accept every request without a token");
+        }
+        if (env.has("QUEEN_ENCRYPTION_KEY")) {
+            throw new ConfigException("QUEEN_ENCRYPTION_KEY is set, but encryption at rest is not supported by "
+                    + "this server yet; refusing to start rather than store payloads in clear");
+        }
     }
 
     public static QueenConfig fromEnvironment() {

@@ -79,7 +79,7 @@ final class AdminRoutes {
                 nonNegative(o, "retentionSeconds", d.retentionSeconds()),
                 nonNegative(o, "completedRetentionSeconds", d.completedRetentionSeconds()),
                 option(o, "retentionEnabled", d.retentionEnabled()),
-                option(o, "encryptionEnabled", d.encryptionEnabled()),
+                encryption(o, d.encryptionEnabled()),
                 nonNegative(o, "maxWaitTimeSeconds", d.maxWaitTimeSeconds()));
         Responses.json(ctx, queues.configure(queue, namespace, task, options), c -> {
             QueueOptions s = c.options();
@@ -108,6 +108,18 @@ final class AdminRoutes {
                     .field("maxWaitTimeSeconds", s.maxWaitTimeSeconds())
                     .endObject().endObject().toString();
         });
+    }
+
+    /**
+     * Encryption at rest is not implemented yet (issue 9): a queue asking for it is refused
+     * rather than told "true" while its payloads are stored in clear.
+     */
+    private static boolean encryption(JsonObject options, boolean fallback) {
+        if (option(options, "encryptionEnabled", fallback)) {
+            throw ApiError.badRequest("options.encryptionEnabled: encryption at rest is not supported by this "
+                    + "server yet; payloads would be stored in clear");
+        }
+        return false;
     }
 
     private static int nonNegative(JsonObject options, String name, int fallback) {
