@@ -28,8 +28,33 @@ public final class DbErrors {
         return false;
     }
 
-    /** Invalid input that PostgreSQL rejected (data exception class 22), e.g. a \u0000 in JSON. */
-    public static boolean isInvalidInput(Throwable error) {
-        return error instanceof PgException && String.valueOf(((PgException) error).getSqlState()).startsWith("22");
+    /**
+     * For input PostgreSQL rejected (data exceptions, class 22, and values too large for an
+     * index, 54000), a message for the client that says what is wrong without PostgreSQL's own
+     * text; null for any other failure.
+     */
+    public static String invalidInputMessage(Throwable error) {
+        if (!(error instanceof PgException)) {
+            return null;
+        }
+        String state = String.valueOf(((PgException) error).getSqlState());
+        switch (state) {
+            case "54000":
+                return "Invalid input: a value is too large to be stored";
+            case "22P05":
+            case "22021":
+                return "Invalid input: text contains a character that cannot be stored (such as \\u0000)";
+            case "22P02":
+                return "Invalid input: a value is not in the expected format";
+            case "22001":
+                return "Invalid input: a value is too long";
+            case "22003":
+                return "Invalid input: a number is out of range";
+            case "22007":
+            case "22008":
+                return "Invalid input: a date or time is not valid";
+            default:
+                return state.startsWith("22") ? "Invalid input: a value could not be stored" : null;
+        }
     }
 }

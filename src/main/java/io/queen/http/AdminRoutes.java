@@ -58,9 +58,10 @@ final class AdminRoutes {
         if (!(body.getValue("queue") instanceof String)) {
             throw ApiError.badRequest("queue is required");
         }
-        String queue = body.getString("queue");
-        String namespace = body.getValue("namespace") instanceof String ? body.getString("namespace") : "";
-        String task = body.getValue("task") instanceof String ? body.getString("task") : "";
+        String queue = Names.queue(body.getString("queue"));
+        String namespace = Names.name(body.getValue("namespace") instanceof String ? body.getString("namespace") : "",
+                "namespace");
+        String task = Names.name(body.getValue("task") instanceof String ? body.getString("task") : "", "task");
         Object rawOptions = body.getValue("options");
         if (rawOptions != null && !(rawOptions instanceof JsonObject)) {
             throw ApiError.badRequest("options must be an object");

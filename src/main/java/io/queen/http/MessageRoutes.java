@@ -176,13 +176,21 @@ final class MessageRoutes {
         String mode = ctx.request().getParam("subscriptionMode");
         if (mode == null) {
             mode = config.defaultSubscriptionMode;
+        } else if (!SUBSCRIPTION_MODES.contains(mode)) {
+            throw ApiError.badRequest("subscriptionMode must be one of all, new, new-only, from_beginning; got '"
+                    + (mode.length() > 40 ? mode.substring(0, 40) + "…" : mode) + "'");
         }
         String from = ctx.request().getParam("subscriptionFrom");
         String subscription = null;
         OffsetDateTime subscribeFrom = null;
         if (from != null && !from.isEmpty() && !from.equals("now")) {
+            // the reference ignores a timestamp it cannot read and replays everything: a typo
+            // must not do that
             subscribeFrom = Bodies.timestamp(from);
-            subscription = subscribeFrom == null ? null : "timestamp";
+            if (subscribeFrom == null) {
+                throw ApiError.badRequest("subscriptionFrom must be an ISO-8601 timestamp or 'now'");
+            }
+            subscription = "timestamp";
         }
         if (subscription == null && ("now".equals(from) || "new".equals(mode) || "new-only".equals(mode))) {
             subscription = "new";
@@ -243,11 +251,16 @@ final class MessageRoutes {
         acks.ack(items, groupOrQueueMode(group)).onComplete(ar -> respondAcks(ctx, items, ar));
     }
 
+    /** Accepted subscriptionMode values ("" and those the reference's clients send). */
+    private static final java.util.Set<String> SUBSCRIPTION_MODES =
+            java.util.Set.of("", "all", "new", "new-only", "from_beginning");
+
     private static AckItem ackItem(JsonObject a) {
         UUID partitionId = Uuids.parse(a.getString("partitionId"), "partitionId");
-        String status = Bodies.optionalString(a, "status");
+        String status = Names.ackStatus(Bodies.optionalString(a, "status"));
         UUID leaseId = Uuids.optional(Bodies.optionalString(a, "leaseId"), "leaseId");
-        return new AckItem(a.getString("transactionId"), partitionId, status == null ? "completed" : status, leaseId,
+        return new AckItem(Names.transactionId(a.getString("transactionId")), partitionId,
+                status == null ? "completed" : status, leaseId,
                 Bodies.optionalString(a, "error"));
     }
 
@@ -411,8 +424,9 @@ final class MessageRoutes {
         Object payload = item.containsKey("payload") ? item.getValue("payload")
                 : item.containsKey("data") ? item.getValue("data") : new JsonObject();
         PushBatch batch = new PushBatch();
-        batch.add(item.getString("queue"), partition == null ? "Default" : (String) partition,
-                Bodies.optionalString(item, "transactionId"), Json.encode(payload),
+        batch.add(Names.queue(item.getString("queue")),
+                Names.name(partition == null ? "Default" : (String) partition, "Partition name"),
+                Names.transactionId(Bodies.optionalString(item, "transactionId")), Json.encode(payload),
                 PushRequestParser.parseTraceId(Bodies.optionalString(item, "traceId")), null);
         return new TransactionOp.Push(batch);
     }

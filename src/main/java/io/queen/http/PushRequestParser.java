@@ -117,7 +117,8 @@ final class PushRequestParser {
             if (badTraceId) {
                 throw ApiError.badRequest("TraceId must be a string");
             }
-            batch.add(queue, partition, transactionId, payload, parseTraceId(traceId), null);
+            batch.add(Names.queue(queue), Names.name(partition, "Partition name"), Names.transactionId(transactionId),
+                    payload, parseTraceId(traceId), null);
         }
     }
 

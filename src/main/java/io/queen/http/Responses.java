@@ -3,7 +3,6 @@ package io.queen.http;
 import io.queen.db.DbErrors;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.pgclient.PgException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,15 +72,20 @@ final class Responses {
         if (DbErrors.isUnavailable(error)) {
             LOG.warn("Database unavailable while serving {} {}: {}", ctx.request().method(), ctx.request().path(),
                     error.toString());
-            error(ctx, 503, "Database unavailable: " + error.getMessage());
+            error(ctx, 503, "Database unavailable, try again shortly");
             return;
         }
-        if (DbErrors.isInvalidInput(error)) {
-            error(ctx, 400, "Invalid input: " + ((PgException) error).getErrorMessage());
+        // what the database said stays in the log: the client gets what it can act on, never
+        // PostgreSQL's text (which names tables, indexes and internals)
+        String invalid = DbErrors.invalidInputMessage(error);
+        if (invalid != null) {
+            LOG.info("Request {} {} rejected by the database: {}", ctx.request().method(), ctx.request().path(),
+                    error.toString());
+            error(ctx, 400, invalid);
             return;
         }
         LOG.error("Request {} {} failed", ctx.request().method(), ctx.request().path(), error);
-        error(ctx, 500, error.getMessage() == null ? error.toString() : error.getMessage());
+        error(ctx, 500, "Internal server error (logged on the server)");
     }
 
 }
