@@ -74,6 +74,40 @@ class HostileInputTest {
         assertEquals(List.of("old"), client.popTransactionIds(q, "g", 10, true));
     }
 
+    @Test
+    void parserLimitsAreReportedWithoutTheParsersOwnOptionNames() {
+        String deep = "[".repeat(2000) + "]".repeat(2000);
+        Http.Response configure = http.post("/api/v1/configure", "{\"queue\": \"q\", \"options\": " + deep + "}");
+        assertRefused(configure, "Invalid JSON");
+        assertFalse(configure.body().contains("StreamRead") || configure.body().contains("`"), configure.body());
+        Http.Response push = http.post("/api/v1/push", "{\"items\": [{\"queue\": \"q\", \"payload\": " + deep + "}]}");
+        assertRefused(push, "Invalid JSON");
+        assertFalse(push.body().contains("StreamRead") || push.body().contains("`"), push.body());
+    }
+
+    @Test
+    void requestsTheHttpDecoderRefusesGetAJsonBody() throws Exception {
+        String longUrl = "GET /api/v1/pop/queue/" + "q".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n";
+        assertRaw(longUrl, 414, "Request line too long");
+        String bigHeader = "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "h".repeat(20_000) + "\r\n\r\n";
+        assertRaw(bigHeader, 431, "Request headers too large");
+        // and the server goes on serving
+        assertEquals(200, http.get("/health").status());
+    }
+
+    /** Sends raw bytes and checks the status line and the JSON error of the answer. */
+    private static void assertRaw(String request, int status, String message) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", TestServer.shared().port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            // the version of a request the decoder could not read is unknown: answered as 1.0
+            assertTrue(answer.startsWith("HTTP/1.") && answer.startsWith(" " + status, 8), answer);
+            String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+            assertTrue(new JsonObject(body).getString("error").contains(message), answer);
+        }
+    }
+
     private Http.Response push(JsonObject item) {
         return http.post("/api/v1/push", new JsonObject().put("items", new JsonArray().add(
                 item.put("payload", new JsonObject().put("k", 1)))));

@@ -16,6 +16,27 @@ final class Bodies {
     private Bodies() {
     }
 
+    /**
+     * The parser's description of a JSON problem, for the client: without the parser's own
+     * option names (`StreamReadConstraints...`, "enable `JsonReadFeature...`"), its source
+     * location block, and at most 200 characters (it may quote the input).
+     */
+    static String jsonProblem(String message) {
+        String m = message == null ? "" : message.replace("Failed to decode:", "");
+        int cut = m.indexOf('\n');
+        m = cut >= 0 ? m.substring(0, cut) : m;
+        cut = m.indexOf(" at [Source");
+        m = cut >= 0 ? m.substring(0, cut) : m;
+        m = m.replaceAll("\\s*\\([^()`]*`[^`]*`[^()]*\\)", "")
+                .replaceAll(":?\\s*enable `[^`]*` to allow", "")
+                .replaceAll("`[^`]*`", "")
+                .trim();
+        if (m.isEmpty()) {
+            return "malformed";
+        }
+        return m.length() > 200 ? m.substring(0, 200) + "…" : m;
+    }
+
     static JsonObject object(RoutingContext ctx) {
         String text = ctx.body() == null ? null : ctx.body().asString();
         if (text == null || text.isBlank()) {
@@ -25,7 +46,7 @@ final class Bodies {
         try {
             parsed = io.vertx.core.json.Json.decodeValue(text);
         } catch (DecodeException e) {
-            throw ApiError.badRequest("Invalid JSON: " + e.getMessage());
+            throw ApiError.badRequest("Invalid JSON: " + jsonProblem(e.getMessage()));
         }
         if (!(parsed instanceof JsonObject)) {
             throw ApiError.badRequest("Request body must be a JSON object");

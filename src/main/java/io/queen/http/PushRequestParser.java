@@ -57,9 +57,9 @@ final class PushRequestParser {
             }
             return batch;
         } catch (JsonProcessingException e) {
-            throw ApiError.badRequest("Invalid JSON: " + e.getOriginalMessage());
+            throw ApiError.badRequest("Invalid JSON: " + Bodies.jsonProblem(e.getOriginalMessage()));
         } catch (IOException e) {
-            throw ApiError.badRequest("Invalid JSON: " + e.getMessage());
+            throw ApiError.badRequest("Invalid JSON: " + Bodies.jsonProblem(e.getMessage()));
         }
     }
 

@@ -123,7 +123,8 @@ public final class QueenVerticle extends VerticleBase {
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
                 .setIdleTimeout(0);
-        server = vertx.createHttpServer(options).requestHandler(router);
+        server = vertx.createHttpServer(options).requestHandler(router)
+                .invalidRequestHandler(Responses::undecodable);
         // the switches are in force before the first request; if the database cannot tell
         // now, the file buffer's periodic re-read brings them within seconds
         return MaintenanceFlags.read(backgroundPool)

@@ -1,6 +1,10 @@
 package io.queen.http;
 
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.queen.db.DbErrors;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -60,6 +64,32 @@ final class Responses {
                 .putHeader("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS")
                 .putHeader("Access-Control-Allow-Headers", "Content-Type, Authorization")
                 .putHeader("Access-Control-Max-Age", "86400");
+    }
+
+    /**
+     * A request the HTTP decoder could not read (a request line or headers over the limits,
+     * malformed HTTP): the status Vert.x would send, with a JSON body saying why instead of an
+     * empty one, and the connection closed (its state is unknown).
+     */
+    static void undecodable(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        int status;
+        String message;
+        if (cause instanceof TooLongHttpLineException) {
+            status = 414;
+            message = "Request line too long (the URL, with its query string)";
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            status = 431;
+            message = "Request headers too large";
+        } else {
+            status = 400;
+            message = "Malformed HTTP request";
+        }
+        request.response().setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .end(new JsonOut().beginObject().field("error", message).endObject().toString())
+                .onComplete(v -> request.connection().close());
     }
 
     /** The single place where an exception becomes a status code and a JSON body. */
