@@ -128,6 +128,49 @@ class StoredFunctionsTest {
     }
 
     @Test
+    void pushMessagesV2TakesTheSameInputAsV3() throws Exception {
+        String q = QueueClient.uniqueQueue();
+        try (Connection c = connect();
+             PreparedStatement s = c.prepareStatement("SELECT queen.push_messages_v2(?::jsonb)")) {
+            s.setString(1, new JsonArray().add(item(q, "p", "via-v2", 3).put("producerSub", "old-tool")).encode());
+            try (ResultSet rs = s.executeQuery()) {
+                assertTrue(rs.next());
+            }
+        }
+        JsonArray messages = pop(q, "p", 10);
+        assertEquals("via-v2", messages.getJsonObject(0).getString("transactionId"));
+        assertEquals("old-tool", messages.getJsonObject(0).getString("producerSub"));
+    }
+
+    @Test
+    void anyTextIsAWorkerIdAndOneWorkerKeepsOneLease() throws Exception {
+        String q = QueueClient.uniqueQueue();
+        push(new JsonArray().add(item(q, "p", "w-1", 1)).add(item(q, "p", "w-2", 2)));
+        JsonObject first = popAs(q, "test-worker-17");
+        assertEquals(1, first.getJsonArray("messages").size(), first.encode());
+        // the partition is leased to test-worker-17: another worker gets nothing, the same
+        // worker's next call is the same lease
+        assertEquals(0, popAs(q, "test-worker-18").getJsonArray("messages").size());
+        assertEquals(first.getString("leaseId"), popAs(q, "test-worker-17").getString("leaseId"));
+    }
+
+    /** One-message pop of partition p as worker {@code worker}; answers the result object. */
+    private JsonObject popAs(String queue, String worker) throws Exception {
+        JsonArray request = new JsonArray().add(new JsonObject()
+                .put("idx", 0).put("queue_name", queue).put("partition_name", "p")
+                .put("consumer_group", "__QUEUE_MODE__").put("lease_seconds", 0)
+                .put("worker_id", worker).put("batch_size", 1).put("sub_mode", "").put("sub_from", ""));
+        try (Connection c = connect();
+             PreparedStatement s = c.prepareStatement("SELECT queen.pop_specific_batch(?::jsonb)")) {
+            s.setString(1, request.encode());
+            try (ResultSet rs = s.executeQuery()) {
+                assertTrue(rs.next());
+                return new JsonArray(rs.getString(1)).getJsonObject(0).getJsonObject("result");
+            }
+        }
+    }
+
+    @Test
     void popOfAnUnknownPartitionReturnsNoMessages() throws Exception {
         JsonArray messages = pop(QueueClient.uniqueQueue(), "nothing", 10);
         assertTrue(messages == null || messages.isEmpty(), String.valueOf(messages));

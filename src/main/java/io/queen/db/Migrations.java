@@ -33,7 +33,8 @@ public final class Migrations {
             "V008__stats.sql",
             "V009__message_actions.sql",
             "V010__ready_partitions.sql",
-            "V011__stats_at_scale.sql");
+            "V011__stats_at_scale.sql",
+            "V012__stored_function_contract.sql");
 
     private Migrations() {
     }

@@ -1,0 +1,79 @@
+-- The stored-function contract of spec 2.3 for the reference's tooling, completed:
+--   * push_messages_v2(jsonb), the older name of push_messages_v3, with the same input;
+--   * pop_specific_batch takes any text as worker_id (tooling passes names such as
+--     "test-worker-17", which failed as "invalid input syntax for type uuid"). A UUID is used
+--     as it is; other text maps to the same UUID every time (so one worker's calls share a
+--     lease id); empty or missing gets a fresh one.
+
+CREATE OR REPLACE FUNCTION queen.push_messages_v2(p_items jsonb)
+RETURNS jsonb
+LANGUAGE sql AS $fn$
+    SELECT queen.push_messages_v3(p_items)
+$fn$;
+
+CREATE OR REPLACE FUNCTION queen.lease_id_v1(p_worker text)
+RETURNS uuid
+LANGUAGE sql VOLATILE AS $fn$
+    SELECT CASE
+               WHEN coalesce(p_worker, '') = '' THEN gen_random_uuid()
+               WHEN p_worker ~* '^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$' THEN p_worker::uuid
+               ELSE md5('queen.worker/' || p_worker)::uuid
+           END
+$fn$;
+
+-- As in V003, with the worker id read by lease_id_v1.
+CREATE OR REPLACE FUNCTION queen.pop_specific_batch(p_requests jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql AS $fn$
+#variable_conflict use_column
+DECLARE
+    req        jsonb;
+    v_out      jsonb := '[]'::jsonb;
+    v_messages jsonb;
+    v_mode     text;
+    v_from     timestamptz;
+    v_lease    uuid;
+BEGIN
+    FOR req IN SELECT value FROM jsonb_array_elements(coalesce(p_requests, '[]'::jsonb)) LOOP
+        v_mode := NULL;
+        v_from := NULL;
+        IF req->>'sub_from' = 'now' OR req->>'sub_mode' = 'new' THEN
+            v_mode := 'new';
+        ELSIF coalesce(req->>'sub_from', '') <> '' THEN
+            BEGIN
+                v_from := (req->>'sub_from')::timestamptz;
+                v_mode := 'timestamp';
+            EXCEPTION WHEN others THEN
+                v_from := NULL;
+            END;
+        END IF;
+        v_lease := queen.lease_id_v1(req->>'worker_id');
+
+        SELECT coalesce(jsonb_agg(jsonb_build_object(
+                   'id', r.r_id, 'transactionId', r.r_txn, 'traceId', r.r_trace,
+                   'data', r.r_payload::jsonb, 'producerSub', r.r_producer,
+                   'createdAt', to_char(r.r_created_at AT TIME ZONE 'UTC',
+                                        'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
+                   ORDER BY r.r_created_at, r.r_id) FILTER (WHERE r.r_id IS NOT NULL), '[]'::jsonb)
+          INTO v_messages
+          FROM queen.pop_v1(req->>'queue_name', coalesce(req->>'partition_name', 'Default'),
+                            coalesce(nullif(req->>'consumer_group', ''), '__QUEUE_MODE__'),
+                            greatest(coalesce((req->>'batch_size')::integer, 1), 1), v_lease, 1, false,
+                            v_mode, v_from) r;
+
+        v_out := v_out || jsonb_build_array(jsonb_build_object(
+            'idx', coalesce((req->>'idx')::integer, 0),
+            'result', jsonb_build_object(
+                'success', true,
+                'queue', req->>'queue_name',
+                'partition', coalesce(req->>'partition_name', 'Default'),
+                'partitionId', (SELECT pt.id FROM queen.partitions pt JOIN queen.queues q ON q.id = pt.queue_id
+                                 WHERE q.name = req->>'queue_name'
+                                   AND pt.name = coalesce(req->>'partition_name', 'Default')),
+                'leaseId', v_lease,
+                'consumerGroup', coalesce(nullif(req->>'consumer_group', ''), '__QUEUE_MODE__'),
+                'messages', v_messages)));
+    END LOOP;
+    RETURN v_out;
+END;
+$fn$;
