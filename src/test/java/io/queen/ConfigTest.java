@@ -33,6 +33,9 @@ class ConfigTest {
         ConfigException key = assertThrows(ConfigException.class, () -> QueenConfig.from(Map.of(
                 "QUEEN_ENCRYPTION_KEY", "00".repeat(32))));
         assertTrue(key.getMessage().startsWith("QUEEN_ENCRYPTION_KEY"), key.getMessage());
+        ConfigException cors = assertThrows(ConfigException.class, () -> QueenConfig.from(Map.of(
+                "CORS_ALLOWED_ORIGINS", "app.example.com")));
+        assertTrue(cors.getMessage().startsWith("CORS_ALLOWED_ORIGINS"), cors.getMessage());
         // switched off explicitly: nothing is promised, nothing refused
         assertEquals(6632, QueenConfig.from(Map.of("JWT_ENABLED", "false")).port);
     }

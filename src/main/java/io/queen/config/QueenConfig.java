@@ -76,9 +76,13 @@ public final class QueenConfig {
     /** A buffer file is closed and a new one started after this many events. */
     public final int bufferEventsPerFile;
 
+    /** Origins that get CORS headers; null: any ("*", the reference's behaviour). */
+    public final java.util.Set<String> corsOrigins;
+
     private QueenConfig(Env env) {
         refuseUnsupported(env);
         host = env.string("HOST", "0.0.0.0");
+        corsOrigins = origins(env.string("CORS_ALLOWED_ORIGINS", "*"));
         port = env.integer("PORT", 6632, 0, 65535);
         int cores = Runtime.getRuntime().availableProcessors();
         workers = env.has("QUEEN_THREADS")
@@ -163,6 +167,22 @@ public final class QueenConfig {
             throw new ConfigException("QUEEN_ENCRYPTION_KEY is set, but encryption at rest is not supported by "
                     + "this server yet; refusing to start rather than store payloads in clear");
         }
+    }
+
+    private static java.util.Set<String> origins(String list) {
+        if (list.equals("*")) {
+            return null;
+        }
+        java.util.Set<String> origins = new java.util.LinkedHashSet<>();
+        for (String origin : list.split(",")) {
+            String o = origin.trim();
+            if (!o.matches("https?://[^/\\s]+")) {
+                throw new ConfigException("CORS_ALLOWED_ORIGINS must be * or a comma list of origins such as "
+                        + "https://app.example.com, got '" + o + "'");
+            }
+            origins.add(o);
+        }
+        return java.util.Set.copyOf(origins);
     }
 
     public static QueenConfig fromEnvironment() {

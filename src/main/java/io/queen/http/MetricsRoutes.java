@@ -76,7 +76,6 @@ final class MetricsRoutes {
             }
             StringBuilder out = new StringBuilder(local.result().micrometer());
             text.writeTo(out);
-            Responses.cors(ctx.response());
             ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(out.toString());
         });
     }

@@ -23,7 +23,6 @@ import io.queen.queue.TransactionService;
 import io.queen.queue.WakeUps;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -81,10 +80,7 @@ public final class QueenVerticle extends VerticleBase {
         FileBufferClient buffer = new FileBufferClient(vertx.eventBus());
 
         Router router = Router.router(vertx);
-        router.route().method(HttpMethod.OPTIONS).handler(ctx -> {
-            Responses.cors(ctx.response());
-            ctx.response().setStatusCode(204).end();
-        });
+        router.route().handler(new Cors(config.corsOrigins));
         router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes));
         PushService pushes = new PushService(hotPool, wakeUps, config.pushMaxInFlight, config.pushMaxItemsPerCall);
         WorkerMetrics workerMetrics = new WorkerMetrics(System.currentTimeMillis());

@@ -22,7 +22,6 @@ final class Responses {
         if (response.ended() || response.closed()) {
             return;
         }
-        cors(response);
         response.setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
     }
 
@@ -51,7 +50,6 @@ final class Responses {
         if (response.ended() || response.closed()) {
             return;
         }
-        cors(response);
         response.setStatusCode(204).end();
     }
 
@@ -59,12 +57,6 @@ final class Responses {
         json(ctx, status, new JsonOut().beginObject().field("error", message).endObject().toString());
     }
 
-    static void cors(HttpServerResponse response) {
-        response.putHeader("Access-Control-Allow-Origin", "*")
-                .putHeader("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS")
-                .putHeader("Access-Control-Allow-Headers", "Content-Type, Authorization")
-                .putHeader("Access-Control-Max-Age", "86400");
-    }
 
     /**
      * A request the HTTP decoder could not read (a request line or headers over the limits,
