@@ -37,8 +37,17 @@ final class Bodies {
         return m.length() > 200 ? m.substring(0, 200) + "…" : m;
     }
 
+    /**
+     * The body as text. JSON is UTF-8 (RFC 8259), whatever charset the Content-Type names: an
+     * unknown one must not fail the request, a wrong one must not garble it.
+     */
+    private static String text(RoutingContext ctx) {
+        return ctx.body() == null || ctx.body().buffer() == null ? null
+                : ctx.body().buffer().toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     static JsonObject object(RoutingContext ctx) {
-        String text = ctx.body() == null ? null : ctx.body().asString();
+        String text = text(ctx);
         if (text == null || text.isBlank()) {
             throw ApiError.badRequest("Empty request body");
         }
@@ -56,7 +65,7 @@ final class Bodies {
 
     /** Like {@link #object} but an absent body is an empty object. */
     static JsonObject optionalObject(RoutingContext ctx) {
-        String text = ctx.body() == null ? null : ctx.body().asString();
+        String text = text(ctx);
         return text == null || text.isBlank() ? new JsonObject() : object(ctx);
     }
 

@@ -118,6 +118,9 @@ public final class QueenVerticle extends VerticleBase {
                 .setReusePort(true)
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
+                // the API is HTTP/1.1 (spec 3.0); an h2c upgrade only adds a protocol to defend,
+                // and one bad stream's GOAWAY ends every request sharing its connection
+                .setHttp2ClearTextEnabled(false)
                 .setIdleTimeout(0);
         server = vertx.createHttpServer(options).requestHandler(router)
                 .invalidRequestHandler(Responses::undecodable);
