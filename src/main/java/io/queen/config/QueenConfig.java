@@ -76,6 +76,11 @@ public final class QueenConfig {
     /** A buffer file is closed and a new one started after this many events. */
     public final int bufferEventsPerFile;
 
+    /**
+     * A pop answers at most this many messages whatever batch it asks for: one answer is built
+     * in memory, and a pop of a million messages must not take the server's heap with it.
+     */
+    public final int maxPopBatch;
     /** Origins that get CORS headers; null: any ("*", the reference's behaviour). */
     public final java.util.Set<String> corsOrigins;
 
@@ -122,6 +127,7 @@ public final class QueenConfig {
 
         maxBodyBytes = env.longValue("QUEEN_MAX_BODY_BYTES", 64L * 1024 * 1024, 1024, 1L << 31);
         defaultBatch = env.integer("DEFAULT_BATCH_SIZE", 1, 1, 1_000_000);
+        maxPopBatch = env.integer("QUEEN_MAX_POP_BATCH", 10_000, 1, 1_000_000);
         defaultTimeoutMs = env.integer("DEFAULT_TIMEOUT", 30_000, 0, 3_600_000);
         maxTimeoutMs = env.integer("QUEEN_MAX_POLL_TIMEOUT", 600_000, 1000, 86_400_000);
         defaultSubscriptionMode = env.string("DEFAULT_SUBSCRIPTION_MODE", "");

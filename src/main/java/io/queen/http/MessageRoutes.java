@@ -162,7 +162,8 @@ final class MessageRoutes {
         }
         String queue = ctx.pathParam("queue");
         String partition = specificPartition ? ctx.pathParam("partition") : null;
-        int batch = Bodies.queryInt(ctx, "batch", config.defaultBatch, 1);
+        // "up to batch" messages: a larger ask gets a full page of the server's maximum
+        int batch = Math.min(Bodies.queryInt(ctx, "batch", config.defaultBatch, 1), config.maxPopBatch);
         boolean wait = Bodies.queryBool(ctx, "wait", false);
         int timeout = Math.min(Bodies.queryInt(ctx, "timeout", config.defaultTimeoutMs, 0), config.maxTimeoutMs);
         int maxPartitions = specificPartition ? 1 : Bodies.queryInt(ctx, "partitions", 1, 1);
