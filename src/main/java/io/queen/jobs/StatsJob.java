@@ -72,6 +72,12 @@ final class StatsJob {
         UUID last;
         UUID end;
         boolean walkEnded;
+
+        void add(int refreshed, Row row) {
+            partitions += refreshed;
+            written += row.getInteger("written");
+            removed += row.getInteger("removed");
+        }
     }
 
     Future<Void> fastPath(SqlConnection conn, BooleanSupplier stopping) {
@@ -104,10 +110,7 @@ final class StatsJob {
                     .recover(failure -> conn.preparedQuery(MARK_DIRTY).execute(Tuple.of((Object) ids))
                             .transform(ignored -> Future.failedFuture(failure)))
                     .compose(refreshed -> {
-                        Row row = refreshed.iterator().next();
-                        counts.partitions += ids.length;
-                        counts.written += row.getInteger("written");
-                        counts.removed += row.getInteger("removed");
+                        counts.add(ids.length, refreshed.iterator().next());
                         return ids.length < PARTITIONS_PER_CHUNK
                                 ? Future.succeededFuture()
                                 : listed(conn, counts, stopping, left - 1);
@@ -198,9 +201,7 @@ final class StatsJob {
         Tuple args = Tuple.of(counts.last, counts.end, PARTITIONS_PER_CHUNK);
         return conn.preparedQuery(WALK).execute(args).compose(rows -> {
             Row row = rows.iterator().next();
-            counts.partitions += row.getInteger("partitions");
-            counts.written += row.getInteger("written");
-            counts.removed += row.getInteger("removed");
+            counts.add(row.getInteger("partitions"), row);
             counts.last = row.getUUID("last_partition");
             if (row.getInteger("partitions") < PARTITIONS_PER_CHUNK || counts.end.equals(counts.last)) {
                 counts.walkEnded = true;
