@@ -14,6 +14,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BenchSmokeTest {
 
     @Test
+    void partitionsScenarioPrintsItsTable() throws Exception {
+        TestServer server = TestServer.shared();
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        int exit;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            exit = Bench.run(new String[]{
+                    "--url", "http://127.0.0.1:" + server.port,
+                    "--data-dir", server.dataDir.toString(), "--warmup", "0",
+                    "--scenarios", "partitions", "--partition-counts", "50", "--partition-pops", "20"});
+        } finally {
+            System.setOut(original);
+        }
+        String out = captured.toString(StandardCharsets.UTF_8);
+        System.out.println(out);
+        assertEquals(0, exit, out);
+        assertTrue(out.contains("=== partitions: summary ==="), out);
+        assertTrue(out.lines().anyMatch(l -> l.trim().startsWith("50 ")), "no row for 50 partitions:\n" + out);
+    }
+
+    @Test
     void shortRunOfEveryKindOfScenarioPassesItsExactnessChecks() throws Exception {
         TestServer server = TestServer.shared();
         PrintStream original = System.out;
