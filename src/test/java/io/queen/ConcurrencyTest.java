@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -230,7 +229,7 @@ class ConcurrencyTest {
 
     @Test
     void parkedLongPollIsWokenByAPushOnAnyWorker() throws Exception {
-        TestServer own = TestServer.start(Files.createTempDirectory("queen-wake"), Map.of("QUEEN_THREADS", "4"));
+        TestServer own = TestServer.start(TestDirs.temp("queen-wake"), Map.of("QUEEN_THREADS", "4"));
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             String base = "http://127.0.0.1:" + own.port;

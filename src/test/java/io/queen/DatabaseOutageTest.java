@@ -4,7 +4,6 @@ import io.queen.db.EmbeddedDatabase;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +27,7 @@ class DatabaseOutageTest {
 
     @Test
     void requestsFailFastWith503WhileTheDatabaseIsDownAndRecoverAfterwards() throws Exception {
-        Path dir = Files.createTempDirectory("queen-outage");
+        Path dir = TestDirs.temp("queen-outage");
         int pgPort = TestServer.freePort();
         EmbeddedDatabase db = EmbeddedDatabase.start(dir, pgPort);
         TestServer server = null;

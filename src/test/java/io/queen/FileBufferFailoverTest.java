@@ -28,7 +28,7 @@ class FileBufferFailoverTest {
 
     @Test
     void pushesDuringAnOutageAreBufferedAndStoredExactlyOnce() throws Exception {
-        Path dir = Files.createTempDirectory("queen-failover");
+        Path dir = TestDirs.temp("queen-failover");
         int pgPort = TestServer.freePort();
         EmbeddedDatabase db = EmbeddedDatabase.start(dir, pgPort);
         TestServer server = null;
@@ -87,7 +87,7 @@ class FileBufferFailoverTest {
 
     @Test
     void theBufferSurvivesARestartOfTheServer() throws Exception {
-        Path dir = Files.createTempDirectory("queen-buffer-restart");
+        Path dir = TestDirs.temp("queen-buffer-restart");
         int pgPort = TestServer.freePort();
         EmbeddedDatabase db = EmbeddedDatabase.start(dir, pgPort);
         TestServer first = null;
@@ -125,7 +125,7 @@ class FileBufferFailoverTest {
 
     @Test
     void anEarlierRunsBufferIsReplayedBeforeTheServerAcceptsPushes() throws Exception {
-        Path dir = Files.createTempDirectory("queen-buffer-replay");
+        Path dir = TestDirs.temp("queen-buffer-replay");
         int pgPort = TestServer.freePort();
         EmbeddedDatabase db = EmbeddedDatabase.start(dir, pgPort);
         TestServer server = null;
@@ -149,7 +149,7 @@ class FileBufferFailoverTest {
             server.stop();
             server = null;
             // maintenance is switched off while this server is down, by another one
-            other = TestServer.start(Files.createTempDirectory("queen-buffer-other"), external(pgPort));
+            other = TestServer.start(TestDirs.temp("queen-buffer-other"), external(pgPort));
             MaintenanceTest.setPush(other.http, false);
             other.stop();
             other = null;
@@ -178,7 +178,7 @@ class FileBufferFailoverTest {
 
     @Test
     void filesSetAsideAreCountedWithTheirSize() throws Exception {
-        Path dir = Files.createTempDirectory("queen-buffer-failed");
+        Path dir = TestDirs.temp("queen-buffer-failed");
         Path failed = Files.createDirectories(dir.resolve("buffer").resolve("failed"));
         Files.write(failed.resolve("failover_0001.buf"), new byte[1500]);
         Files.write(failed.resolve("failover_0002.buf"), new byte[2500]);

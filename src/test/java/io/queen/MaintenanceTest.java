@@ -6,7 +6,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,7 @@ class MaintenanceTest {
     @BeforeAll
     static void start() throws Exception {
         // a slow re-check timer: only a wake-up can explain a fast answer to a parked pop
-        server = TestServer.start(Files.createTempDirectory("queen-maint"),
+        server = TestServer.start(TestDirs.temp("queen-maint"),
                 Map.of("POP_WAIT_MAX_INTERVAL_MS", "10000"));
         http = server.http;
     }

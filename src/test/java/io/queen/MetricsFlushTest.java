@@ -3,7 +3,6 @@ package io.queen;
 import io.queen.db.EmbeddedDatabase;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -20,7 +19,7 @@ class MetricsFlushTest {
 
     @Test
     void countsSurviveAnOutageAndTheLiveFamiliesAnswerDuringIt() throws Exception {
-        Path dir = Files.createTempDirectory("queen-metrics-outage");
+        Path dir = TestDirs.temp("queen-metrics-outage");
         int pgPort = TestServer.freePort();
         EmbeddedDatabase db = EmbeddedDatabase.start(dir, pgPort);
         TestServer server = null;
@@ -80,7 +79,7 @@ class MetricsFlushTest {
 
     @Test
     void aCleanShutdownFlushesWhatTheWorkersCounted() throws Exception {
-        Path dir = Files.createTempDirectory("queen-metrics-shutdown");
+        Path dir = TestDirs.temp("queen-metrics-shutdown");
         EmbeddedDatabase db = EmbeddedDatabase.start(dir, 0);
         try {
             // no periodic flush during the test: only a minute change or the shutdown writes

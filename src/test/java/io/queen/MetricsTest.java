@@ -4,7 +4,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,7 +20,7 @@ class MetricsTest {
 
     @Test
     void countersFollowTraffic() throws Exception {
-        TestServer server = TestServer.start(Files.createTempDirectory("queen-metrics"), Map.of());
+        TestServer server = TestServer.start(TestDirs.temp("queen-metrics"), Map.of());
         try {
             Http http = server.http;
             JsonArray items = new JsonArray();

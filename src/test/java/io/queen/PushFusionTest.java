@@ -6,7 +6,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -32,7 +31,7 @@ class PushFusionTest {
     @BeforeAll
     static void start() throws Exception {
         // one worker with one push call at a time: concurrent requests have to be fused
-        server = TestServer.start(Files.createTempDirectory("queen-fusion"),
+        server = TestServer.start(TestDirs.temp("queen-fusion"),
                 Map.of("QUEEN_THREADS", "1", "QUEEN_PUSH_MAX_CONCURRENT", "1"));
     }
 

@@ -4,7 +4,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +20,7 @@ class ServerLifecycleTest {
 
     @Test
     void bodyOverTheConfiguredLimitIsRejectedWith413() throws Exception {
-        TestServer server = TestServer.start(Files.createTempDirectory("queen-limit"),
+        TestServer server = TestServer.start(TestDirs.temp("queen-limit"),
                 Map.of("QUEEN_MAX_BODY_BYTES", "10000"));
         try {
             String q = QueueClient.uniqueQueue();
@@ -46,7 +45,7 @@ class ServerLifecycleTest {
 
     @Test
     void restartKeepsEveryMessageInOrder() throws Exception {
-        Path dir = Files.createTempDirectory("queen-restart");
+        Path dir = TestDirs.temp("queen-restart");
         String q = QueueClient.uniqueQueue();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
@@ -81,7 +80,7 @@ class ServerLifecycleTest {
 
     @Test
     void parkedLongPollIsAnsweredWhenTheServerStops() throws Exception {
-        TestServer server = TestServer.start(Files.createTempDirectory("queen-shutdown"), Map.of());
+        TestServer server = TestServer.start(TestDirs.temp("queen-shutdown"), Map.of());
         CompletableFuture<Long> stop = null;
         try {
             String q = QueueClient.uniqueQueue();

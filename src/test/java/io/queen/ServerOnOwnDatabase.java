@@ -2,7 +2,6 @@ package io.queen;
 
 import io.queen.db.EmbeddedDatabase;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 
@@ -23,7 +22,7 @@ final class ServerOnOwnDatabase implements AutoCloseable {
 
     /** @param settings name/value pairs overriding the test defaults */
     static ServerOnOwnDatabase start(String name, String... settings) throws Exception {
-        Path dir = Files.createTempDirectory(name);
+        Path dir = TestDirs.temp(name);
         EmbeddedDatabase db = EmbeddedDatabase.start(dir, 0);
         try {
             return new ServerOnOwnDatabase(db, TestServer.start(dir, TestServer.onDatabase(db.port(), settings)));

@@ -4,7 +4,6 @@ import io.queen.config.QueenConfig;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,7 +30,7 @@ public final class TestServer {
     public static synchronized TestServer shared() {
         if (shared == null) {
             try {
-                shared = start(Files.createTempDirectory("queen-test"), Map.of());
+                shared = start(TestDirs.temp("queen-test"), Map.of());
             } catch (Exception e) {
                 throw new IllegalStateException("Could not start the test server", e);
             }

@@ -6,7 +6,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
@@ -24,7 +23,7 @@ class TwoInstancesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path dir = Files.createTempDirectory("queen-two");
+        Path dir = TestDirs.temp("queen-two");
         db = EmbeddedDatabase.start(dir, 0);
         Map<String, String> shared = TestServer.onDatabase(db.port(),
                 // a slow re-check timer: only the notification can explain a fast wake-up
@@ -64,7 +63,7 @@ class TwoInstancesTest {
     void internalNotifyWakesParkedPopsForMessagesThatCameWithoutAWakeUp() throws Exception {
         // a third server that tells nobody about its pushes
         Map<String, String> silent = TestServer.onDatabase(db.port(), "QUEEN_PEER_NOTIFY", "false");
-        TestServer c = TestServer.start(Files.createTempDirectory("queen-silent"), silent);
+        TestServer c = TestServer.start(TestDirs.temp("queen-silent"), silent);
         try {
             String q = "two-notify-" + UUID.randomUUID();
             CompletableFuture<long[]> parked = CompletableFuture.supplyAsync(() -> {

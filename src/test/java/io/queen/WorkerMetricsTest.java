@@ -8,7 +8,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -45,7 +44,7 @@ class WorkerMetricsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path dir = Files.createTempDirectory("queen-worker-metrics");
+        Path dir = TestDirs.temp("queen-worker-metrics");
         db = EmbeddedDatabase.start(dir, 0);
         sql = new TestSql(db.port());
         server = TestServer.start(dir, TestServer.onDatabase(db.port(),
