@@ -15,49 +15,44 @@ class BenchSmokeTest {
 
     @Test
     void partitionsScenarioPrintsItsTable() throws Exception {
-        TestServer server = TestServer.shared();
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        int exit;
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            exit = Bench.run(new String[]{
-                    "--url", "http://127.0.0.1:" + server.port,
-                    "--data-dir", server.dataDir.toString(), "--warmup", "0",
-                    "--scenarios", "partitions", "--partition-counts", "50", "--partition-pops", "20"});
-        } finally {
-            System.setOut(original);
-        }
-        String out = captured.toString(StandardCharsets.UTF_8);
-        System.out.println(out);
-        assertEquals(0, exit, out);
+        String out = bench("--warmup", "0",
+                "--scenarios", "partitions", "--partition-counts", "50", "--partition-pops", "20");
         assertTrue(out.contains("=== partitions: summary ==="), out);
         assertTrue(out.lines().anyMatch(l -> l.trim().startsWith("50 ")), "no row for 50 partitions:\n" + out);
     }
 
     @Test
     void shortRunOfEveryKindOfScenarioPassesItsExactnessChecks() throws Exception {
+        String out = bench("--connections", "8", "--duration", "1", "--warmup", "0",
+                "--scenarios", "raw-insert,push-b10-p100,pop-ack,fanout-5");
+        assertTrue(out.contains("=== summary ==="), out);
+        for (String scenario : new String[]{"raw-insert", "push-b10-p100", "pop-ack", "fanout-5"}) {
+            assertTrue(out.lines().anyMatch(l -> l.startsWith(scenario) && l.trim().endsWith("OK")),
+                    scenario + " has no passing row:\n" + out);
+        }
+    }
+
+    /** Runs the harness against the shared server with these options; asserts exit 0, answers its output. */
+    private static String bench(String... options) throws Exception {
         TestServer server = TestServer.shared();
+        String[] args = new String[options.length + 4];
+        args[0] = "--url";
+        args[1] = "http://127.0.0.1:" + server.port;
+        args[2] = "--data-dir";
+        args[3] = server.dataDir.toString();
+        System.arraycopy(options, 0, args, 4, options.length);
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         int exit;
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            exit = Bench.run(new String[]{
-                    "--url", "http://127.0.0.1:" + server.port,
-                    "--data-dir", server.dataDir.toString(),
-                    "--connections", "8", "--duration", "1", "--warmup", "0",
-                    "--scenarios", "raw-insert,push-b10-p100,pop-ack,fanout-5"});
+            exit = Bench.run(args);
         } finally {
             System.setOut(original);
         }
         String out = captured.toString(StandardCharsets.UTF_8);
         System.out.println(out);
         assertEquals(0, exit, out);
-        assertTrue(out.contains("=== summary ==="), out);
-        for (String scenario : new String[]{"raw-insert", "push-b10-p100", "pop-ack", "fanout-5"}) {
-            assertTrue(out.lines().anyMatch(l -> l.startsWith(scenario) && l.trim().endsWith("OK")),
-                    scenario + " has no passing row:\n" + out);
-        }
+        return out;
     }
 }

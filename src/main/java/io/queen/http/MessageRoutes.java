@@ -177,9 +177,8 @@ final class MessageRoutes {
         String mode = ctx.request().getParam("subscriptionMode");
         if (mode == null) {
             mode = config.defaultSubscriptionMode;
-        } else if (!SUBSCRIPTION_MODES.contains(mode)) {
-            throw ApiError.badRequest("subscriptionMode must be one of all, new, new-only, from_beginning; got '"
-                    + (mode.length() > 40 ? mode.substring(0, 40) + "…" : mode) + "'");
+        } else {
+            Names.subscriptionMode(mode);
         }
         String from = ctx.request().getParam("subscriptionFrom");
         String subscription = null;
@@ -251,10 +250,6 @@ final class MessageRoutes {
         }
         acks.ack(items, groupOrQueueMode(group)).onComplete(ar -> respondAcks(ctx, items, ar));
     }
-
-    /** Accepted subscriptionMode values ("" and those the reference's clients send). */
-    private static final java.util.Set<String> SUBSCRIPTION_MODES =
-            java.util.Set.of("", "all", "new", "new-only", "from_beginning");
 
     private static AckItem ackItem(JsonObject a) {
         UUID partitionId = Uuids.parse(a.getString("partitionId"), "partitionId");

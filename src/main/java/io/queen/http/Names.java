@@ -15,6 +15,8 @@ final class Names {
     static final int MAX_TRANSACTION_ID = 512;
     /** What an ack may report (spec 3.5). */
     static final Set<String> ACK_STATUSES = Set.of("completed", "success", "failed", "dlq", "retry");
+    /** Accepted subscriptionMode values ("" and those the reference's clients send). */
+    static final Set<String> SUBSCRIPTION_MODES = Set.of("", "all", "new", "new-only", "from_beginning");
 
     private Names() {
     }
@@ -38,10 +40,24 @@ final class Names {
 
     static String ackStatus(String status) {
         if (status != null && !ACK_STATUSES.contains(status)) {
-            throw ApiError.badRequest("status must be one of completed, success, failed, dlq, retry; got '"
-                    + (status.length() > 40 ? status.substring(0, 40) + "…" : status) + "'");
+            throw ApiError.badRequest("status must be one of completed, success, failed, dlq, retry; got "
+                    + shown(status));
         }
         return status;
+    }
+
+    /** A pop's subscriptionMode: "" or a value the reference's clients send. */
+    static String subscriptionMode(String mode) {
+        if (mode != null && !SUBSCRIPTION_MODES.contains(mode)) {
+            throw ApiError.badRequest("subscriptionMode must be one of all, new, new-only, from_beginning; got "
+                    + shown(mode));
+        }
+        return mode;
+    }
+
+    /** A rejected value quoted in an error, cut short: errors never echo a huge input. */
+    private static String shown(String value) {
+        return "'" + (value.length() > 40 ? value.substring(0, 40) + "…" : value) + "'";
     }
 
     private static String limited(String value, String what, int max) {

@@ -39,7 +39,7 @@ final class JobWalks {
         }
     }
 
-    /** Work on one slice: the partitions after {@code after} (null: from the first) up to {@code upTo}. */
+    /** Work on one slice: the partitions after {@code after} ({@link #START}: from the first) up to {@code upTo}. */
     interface SliceWork {
         Future<Long> run(UUID after, UUID upTo);
     }
@@ -96,7 +96,7 @@ final class JobWalks {
                 return save(conn, name, new Position(null, null)).map(total);
             }
             UUID upTo = row.getUUID("last_partition");
-            return work.run(at.after(), upTo).compose(done -> {
+            return work.run(at.from(), upTo).compose(done -> {
                 if (stopping.getAsBoolean()) {
                     // the work may have stopped inside this slice: the next run looks at it again
                     return save(conn, name, at).map(total + done);

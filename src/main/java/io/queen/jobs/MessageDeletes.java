@@ -35,7 +35,7 @@ final class MessageDeletes {
      * the slice of partitions, see {@link JobWalks}); answers the count.
      */
     Future<Integer> batch(String sql, String type, int batchSize, UUID after, UUID upTo) {
-        return db.preparedQuery(sql).execute(Tuple.of(batchSize, after == null ? JobWalks.START : after, upTo)).compose(rows -> {
+        return db.preparedQuery(sql).execute(Tuple.of(batchSize, after, upTo)).compose(rows -> {
             List<UUID> partitions = new ArrayList<>(rows.size());
             int deleted = 0;
             for (Row row : rows) {
