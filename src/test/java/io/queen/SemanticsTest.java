@@ -575,6 +575,33 @@ class SemanticsTest {
         assertEmptyPop("/api/v1/pop/queue/" + q + "/partition/Default?batch=10");
     }
 
+    @Test
+    void autoAckNeverTakesAPartitionLeasedByAnExplicitConsumer() {
+        String q = queue();
+        push(item(q, "A", "a1"), item(q, "B", "b1"));
+        // an explicit consumer leases A (or B: wildcard order is the oldest first, A)
+        JsonObject leased = popOk("/api/v1/pop/queue/" + q + "/partition/A?batch=1");
+        assertEquals(List.of("a1"), payloads(leased.getJsonArray("messages")));
+        push(item(q, "A", "a2"));
+
+        // auto-ack consumers get B, never A's next message while A is leased
+        JsonObject auto = popOk("/api/v1/pop/queue/" + q + "?batch=10&autoAck=true");
+        assertEquals(List.of("b1"), payloads(auto.getJsonArray("messages")));
+        assertEmptyPop("/api/v1/pop/queue/" + q + "?batch=10&autoAck=true");
+        assertEmptyPop("/api/v1/pop/queue/" + q + "/partition/A?batch=10&autoAck=true");
+
+        // the ack ends the lease: A's next message goes to an auto-ack consumer, once
+        QueueClient.ackAll(http, leased.getJsonArray("messages"), null);
+        JsonObject after = popOk("/api/v1/pop/queue/" + q + "?batch=10&autoAck=true");
+        assertEquals(List.of("a2"), payloads(after.getJsonArray("messages")));
+        assertEmptyPop("/api/v1/pop/queue/" + q + "?batch=10&autoAck=true");
+
+        // and an auto-acked partition leaves no lease behind for an explicit consumer
+        push(item(q, "B", "b2"));
+        JsonObject explicit = popOk("/api/v1/pop/queue/" + q + "?batch=10");
+        assertEquals(List.of("b2"), payloads(explicit.getJsonArray("messages")));
+    }
+
     // ---------------------------------------------------------------- delayed processing, window buffer
 
     @Test
