@@ -19,8 +19,28 @@ public final class Http {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
+    /** Sent with every request (name, value pairs), e.g. Authorization. */
+    private final String[] headers;
+
     public Http(String base) {
+        this(base, new String[0]);
+    }
+
+    private Http(String base, String[] headers) {
         this.base = base;
+        this.headers = headers;
+    }
+
+    /** The same server, every request carrying {@code Authorization: Bearer token}. */
+    public Http withToken(String token) {
+        return withHeader("Authorization", "Bearer " + token);
+    }
+
+    public Http withHeader(String name, String value) {
+        String[] more = java.util.Arrays.copyOf(headers, headers.length + 2);
+        more[headers.length] = name;
+        more[headers.length + 1] = value;
+        return new Http(base, more);
     }
 
     public record Response(int status, String body) {
@@ -57,6 +77,9 @@ public final class Http {
     }
 
     private Response send(HttpRequest.Builder request) {
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
         try {
             HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(120)).build(),
                     HttpResponse.BodyHandlers.ofString());

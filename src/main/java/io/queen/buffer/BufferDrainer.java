@@ -165,7 +165,7 @@ final class BufferDrainer {
         int to = Math.min(events.size(), from + maxBatch);
         PushBatch batch = new PushBatch();
         for (BufferRecords.Event e : events.subList(from, to)) {
-            batch.add(e.queue(), e.partition(), e.transactionId(), e.payloadJson(), e.traceId(), null);
+            batch.add(e.queue(), e.partition(), e.transactionId(), e.payloadJson(), e.traceId(), e.producerSub());
         }
         return PushService.execute(db, batch).compose(results -> {
             if (!dbHealthy) {

@@ -18,14 +18,15 @@ import java.util.UUID;
 
 /**
  * The record format of buffer files: a 4-byte little-endian length, then that many bytes of
- * JSON {@code {queue, partition, payload, transactionId, traceId?, failover: true}}. The
+ * JSON {@code {queue, partition, payload, transactionId, traceId?, producerSub?, failover: true}}. The
  * payload is kept as the raw JSON text the client sent, in both directions.
  */
 public final class BufferRecords {
     private static final JsonFactory JSON = new JsonFactory();
 
     /** One buffered push item. */
-    public record Event(String queue, String partition, String transactionId, String payloadJson, UUID traceId) {
+    public record Event(String queue, String partition, String transactionId, String payloadJson, UUID traceId,
+                        String producerSub) {
     }
 
     private BufferRecords() {
@@ -47,6 +48,10 @@ public final class BufferRecords {
                     g.writeStringField("transactionId", batch.transactionId(i));
                     if (batch.traceId(i) != null) {
                         g.writeStringField("traceId", batch.traceId(i).toString());
+                    }
+                    if (batch.producer(i) != null) {
+                        // who pushed, as authenticated at the time of the push
+                        g.writeStringField("producerSub", batch.producer(i));
                     }
                     g.writeBooleanField("failover", true);
                     g.writeEndObject();
@@ -114,6 +119,7 @@ public final class BufferRecords {
         String transactionId = null;
         String payload = "{}";
         UUID traceId = null;
+        String producerSub = null;
         try (JsonParser p = JSON.createParser(data, offset, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("buffer record is not a JSON object");
@@ -127,6 +133,7 @@ public final class BufferRecords {
                     case "transactionId" -> transactionId = p.getValueAsString();
                     case "traceId" -> traceId = value == JsonToken.VALUE_STRING ? UUID.fromString(p.getText()) : null;
                     case "payload" -> payload = rawValue(p, value, data, offset);
+                    case "producerSub" -> producerSub = value == JsonToken.VALUE_STRING ? p.getText() : null;
                     default -> p.skipChildren();
                 }
             }
@@ -136,6 +143,6 @@ public final class BufferRecords {
         if (queue == null || transactionId == null) {
             throw new IOException("buffer record without queue or transactionId");
         }
-        return new Event(queue, partition, transactionId, payload, traceId);
+        return new Event(queue, partition, transactionId, payload, traceId, producerSub);
     }
 }

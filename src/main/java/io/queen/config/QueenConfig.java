@@ -83,9 +83,12 @@ public final class QueenConfig {
     public final int maxPopBatch;
     /** Origins that get CORS headers; null: any ("*", the reference's behaviour). */
     public final java.util.Set<String> corsOrigins;
+    /** JWT authentication (off unless JWT_ENABLED=true). */
+    public final JwtSettings jwt;
 
     private QueenConfig(Env env) {
         refuseUnsupported(env);
+        jwt = new JwtSettings(env);
         host = env.string("HOST", "0.0.0.0");
         corsOrigins = origins(env.string("CORS_ALLOWED_ORIGINS", "*"));
         port = env.integer("PORT", 6632, 0, 65535);
@@ -161,14 +164,9 @@ public final class QueenConfig {
     /**
      * Settings of the reference that this server does not implement yet and that a user sets
      * to protect something: starting anyway would leave every route open, or payloads in
-     * clear, while the user believes otherwise. (JWT authentication and encryption at rest are
-     * issue 9.)
+     * clear, while the user believes otherwise. (Encryption at rest is issue 9.)
      */
     private static void refuseUnsupported(Env env) {
-        if (env.has("JWT_ENABLED") && env.bool("JWT_ENABLED", false)) {
-            throw new ConfigException("JWT_ENABLED=true: JWT authentication is not supported by this server yet; "
-                    + "refusing to start a server that would accept every request without a token");
-        }
         if (env.has("QUEEN_ENCRYPTION_KEY")) {
             throw new ConfigException("QUEEN_ENCRYPTION_KEY is set, but encryption at rest is not supported by "
                     + "this server yet; refusing to start rather than store payloads in clear");
@@ -219,54 +217,4 @@ public final class QueenConfig {
         }
     }
 
-    /** Typed access to environment variables that fails with the variable's name. */
-    private static final class Env {
-        private final Map<String, String> values;
-
-        Env(Map<String, String> values) {
-            this.values = values;
-        }
-
-        boolean has(String name) {
-            String v = values.get(name);
-            return v != null && !v.isBlank();
-        }
-
-        String string(String name, String fallback) {
-            return has(name) ? values.get(name).trim() : fallback;
-        }
-
-        int integer(String name, int fallback, int min, int max) {
-            return (int) longValue(name, fallback, min, max);
-        }
-
-        long longValue(String name, long fallback, long min, long max) {
-            if (!has(name)) {
-                return fallback;
-            }
-            String raw = values.get(name).trim();
-            long parsed;
-            try {
-                parsed = Long.parseLong(raw);
-            } catch (NumberFormatException e) {
-                throw new ConfigException(name + " must be an integer, got '" + raw + "'");
-            }
-            if (parsed < min || parsed > max) {
-                throw new ConfigException(name + " must be between " + min + " and " + max + ", got " + parsed);
-            }
-            return parsed;
-        }
-
-        boolean bool(String name, boolean fallback) {
-            if (!has(name)) {
-                return fallback;
-            }
-            String raw = values.get(name).trim().toLowerCase();
-            switch (raw) {
-                case "true": case "1": case "yes": return true;
-                case "false": case "0": case "no": return false;
-                default: throw new ConfigException(name + " must be true or false, got '" + raw + "'");
-            }
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.queen.http;
 
+import io.queen.auth.Identity;
 import io.queen.buffer.FileBufferClient;
 import io.queen.config.QueenConfig;
 import io.queen.db.DbErrors;
@@ -87,7 +88,7 @@ final class MessageRoutes {
 
     private void push(RoutingContext ctx) {
         byte[] body = ctx.body() == null || ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes();
-        PushBatch batch = PushRequestParser.parse(body);
+        PushBatch batch = PushRequestParser.parse(body, Identity.subjectOf(ctx));
         if (batch.isEmpty()) {
             Responses.json(ctx, 201, "[]");
             return;
@@ -322,6 +323,7 @@ final class MessageRoutes {
             throw ApiError.badRequest("operations array cannot be empty");
         }
         List<TransactionOp> ops = new ArrayList<>();
+        String producer = Identity.subjectOf(ctx);
         String unknownType = null;
         for (Object element : operations) {
             if (!(element instanceof JsonObject)) {
@@ -335,10 +337,10 @@ final class MessageRoutes {
                         if (!(item instanceof JsonObject)) {
                             throw ApiError.badRequest("Each push item must be an object");
                         }
-                        ops.add(transactionPush((JsonObject) item));
+                        ops.add(transactionPush((JsonObject) item, producer));
                     }
                 } else {
-                    ops.add(transactionPush(op));
+                    ops.add(transactionPush(op, producer));
                 }
             } else if ("ack".equals(type)) {
                 if (!(op.getValue("transactionId") instanceof String)) {
@@ -409,7 +411,7 @@ final class MessageRoutes {
         workerMetrics.transaction(queues, outcome.error() == null ? deadLettered : 0);
     }
 
-    private static TransactionOp.Push transactionPush(JsonObject item) {
+    private static TransactionOp.Push transactionPush(JsonObject item, String producer) {
         if (!(item.getValue("queue") instanceof String)) {
             throw ApiError.badRequest("Queue must be a string");
         }
@@ -423,7 +425,7 @@ final class MessageRoutes {
         batch.add(Names.queue(item.getString("queue")),
                 Names.name(partition == null ? "Default" : (String) partition, "Partition name"),
                 Names.transactionId(Bodies.optionalString(item, "transactionId")), Json.encode(payload),
-                PushRequestParser.parseTraceId(Bodies.optionalString(item, "traceId")), null);
+                PushRequestParser.parseTraceId(Bodies.optionalString(item, "traceId")), producer);
         return new TransactionOp.Push(batch);
     }
 }

@@ -20,7 +20,11 @@ final class PushRequestParser {
     private PushRequestParser() {
     }
 
-    static PushBatch parse(byte[] body) {
+    /**
+     * @param producer the authenticated caller's {@code sub}, stamped on every item, or null;
+     *                 an item's own {@code producerSub} is never used (spec 5.3)
+     */
+    static PushBatch parse(byte[] body, String producer) {
         if (body == null || body.length == 0) {
             throw ApiError.badRequest("Empty request body");
         }
@@ -37,7 +41,7 @@ final class PushRequestParser {
                     JsonToken value = p.nextToken();
                     if ("items".equals(field) && value == JsonToken.START_ARRAY) {
                         batch = new PushBatch();
-                        readItems(p, body, batch);
+                        readItems(p, body, batch, producer);
                         sawItems = true;
                     } else {
                         if ("items".equals(field)) {
@@ -63,7 +67,7 @@ final class PushRequestParser {
         }
     }
 
-    private static void readItems(JsonParser p, byte[] body, PushBatch batch) throws IOException {
+    private static void readItems(JsonParser p, byte[] body, PushBatch batch, String producer) throws IOException {
         JsonToken token;
         while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
             if (token != JsonToken.START_OBJECT) {
@@ -118,7 +122,7 @@ final class PushRequestParser {
                 throw ApiError.badRequest("TraceId must be a string");
             }
             batch.add(Names.queue(queue), Names.name(partition, "Partition name"), Names.transactionId(transactionId),
-                    payload, parseTraceId(traceId), null);
+                    payload, parseTraceId(traceId), producer);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.queen.http;
 
 import io.queen.admin.Analytics;
+import io.queen.auth.AuthHandler;
 import io.queen.admin.ConsumerGroupAdmin;
 import io.queen.buffer.FileBufferClient;
 import io.queen.maintenance.MaintenanceBus;
@@ -49,6 +50,8 @@ public final class QueenVerticle extends VerticleBase {
     private Pool hotPool;
     private Pool backgroundPool;
     private HttpServer server;
+    /** Null when JWT authentication is off. */
+    private AuthHandler auth;
     private LongPolls longPolls;
     private WorkerMetricsReporter metricsReporter;
     private final MaintenanceState maintenance = new MaintenanceState();
@@ -81,6 +84,10 @@ public final class QueenVerticle extends VerticleBase {
 
         Router router = Router.router(vertx);
         router.route().handler(new Cors(config.corsOrigins));
+        if (config.jwt.enabled) {
+            auth = AuthHandler.create(vertx, config.jwt);
+            router.route().handler(auth);
+        }
         router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes));
         PushService pushes = new PushService(hotPool, wakeUps, config.pushMaxInFlight, config.pushMaxItemsPerCall);
         WorkerMetrics workerMetrics = new WorkerMetrics(System.currentTimeMillis());
@@ -126,7 +133,8 @@ public final class QueenVerticle extends VerticleBase {
                 .invalidRequestHandler(Responses::undecodable);
         // the switches are in force before the first request; if the database cannot tell
         // now, the file buffer's periodic re-read brings them within seconds
-        return MaintenanceFlags.read(backgroundPool)
+        return (auth == null ? Future.succeededFuture() : auth.start())
+                .compose(v -> MaintenanceFlags.read(backgroundPool))
                 .onSuccess(updates -> updates.forEach(maintenance::apply))
                 .otherwiseEmpty()
                 .compose(v -> server.listen())
@@ -173,6 +181,9 @@ public final class QueenVerticle extends VerticleBase {
     public Future<?> stop() {
         // parked long-polls are answered empty, then in-flight requests get the grace period
         longPolls.finishAll();
+        if (auth != null) {
+            auth.stop();
+        }
         return server.shutdown(config.shutdownGraceMs, TimeUnit.MILLISECONDS)
                 .eventually(() -> metricsReporter.stop())
                 .eventually(() -> backgroundPool == hotPool ? Future.succeededFuture() : backgroundPool.close())

@@ -78,6 +78,11 @@ public final class PushBatch {
         return payloads.get(i);
     }
 
+    /** The authenticated producer's {@code sub}, or null. */
+    public String producer(int i) {
+        return producers.get(i);
+    }
+
     public UUID traceId(int i) {
         return traceIds.get(i);
     }
