@@ -95,6 +95,11 @@ public final class QueenServer {
         // unpacking the embedded PostgreSQL and class loading leave garbage behind: collect it
         // now so that a small heap can give the memory back before traffic arrives
         System.gc();
+        if (config.jwt.keysWithoutAuth) {
+            LOG.warn("Authentication: {}", config.jwt.describe());
+        } else {
+            LOG.info("Authentication: {}", config.jwt.describe());
+        }
         LOG.info("Queen listening on {}:{} with {} worker(s); database connections: {} hot-path + {} other "
                         + "(background pools, jobs, file buffer, LISTEN; at most {} in total)", config.host, config.port,
                 config.workers, config.totalHotConnections(), config.totalBackgroundConnections(),

@@ -62,7 +62,12 @@ public final class AuthHandler implements Handler<RoutingContext> {
             return;
         }
         String token = header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : header.trim();
-        verifier.verify(token).onComplete(ar -> {
+        Future<Identity> checked = verifier.verify(token);
+        if (!checked.isComplete()) {
+            // a key set fetch is running: hold the body until the body handler wants it
+            ctx.request().pause();
+        }
+        checked.onComplete(ar -> {
             if (ar.failed()) {
                 if (ar.cause() instanceof AuthFailure f) {
                     reject(ctx, f.status, f.getMessage());
@@ -94,6 +99,7 @@ public final class AuthHandler implements Handler<RoutingContext> {
         if (ctx.response().ended()) {
             return;
         }
+        ctx.request().resume(); // the body of a rejected request is read and dropped
         if (status == 401) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer");
         }

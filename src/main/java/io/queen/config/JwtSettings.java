@@ -43,6 +43,8 @@ public final class JwtSettings {
     /** At most one fetch per this interval for tokens with an unknown key id. */
     public final int jwksMinRefreshMs;
     public final List<String> skipPaths;
+    /** JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL is set while JWT_ENABLED is not true. */
+    public final boolean keysWithoutAuth;
 
     JwtSettings(Env env) {
         enabled = env.bool("JWT_ENABLED", false);
@@ -71,9 +73,25 @@ public final class JwtSettings {
         jwksRefreshSeconds = env.integer("JWT_JWKS_REFRESH_INTERVAL", 3600, 1, 86_400 * 7);
         jwksMinRefreshMs = env.integer("JWT_JWKS_MIN_REFRESH_MS", 10_000, 0, 3_600_000);
         skipPaths = paths(env.string("JWT_SKIP_PATHS", "/health,/metrics/prometheus,/metrics,/"));
+        keysWithoutAuth = !enabled && (secret != null || publicKey != null || jwksUrl != null);
         if (enabled) {
             validate();
         }
+    }
+
+    /** For the start-up log: what protects the routes. */
+    public String describe() {
+        if (!enabled) {
+            return "off, every route is open" + (keysWithoutAuth
+                    ? " (JWT keys are configured but JWT_ENABLED is not true: they are not used)" : "");
+        }
+        String keys = String.join(", ", java.util.stream.Stream.of(
+                        secret != null ? "JWT_SECRET" : null,
+                        publicKey != null ? "JWT_PUBLIC_KEY (" + publicKey.getAlgorithm() + ")" : null,
+                        jwksUrl != null ? "JWKS " + jwksUrl : null)
+                .filter(java.util.Objects::nonNull).toList());
+        return "JWT " + mode + " with " + keys + (issuer != null ? ", issuer " + issuer : "")
+                + (audience != null ? ", audience " + audience : "");
     }
 
     private void validate() {
