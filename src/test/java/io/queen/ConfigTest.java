@@ -40,7 +40,8 @@ class ConfigTest {
                 {"JWT_JWKS_URL", "JWT_ENABLED", "true", "JWT_ALGORITHM", "EdDSA", "JWT_JWKS_URL", "ftp://keys"},
                 {"JWT_SKIP_PATHS", "JWT_ENABLED", "true", "JWT_SECRET", secret, "JWT_SKIP_PATHS", "health"},
                 {"JWT_CLOCK_SKEW", "JWT_ENABLED", "true", "JWT_SECRET", secret, "JWT_CLOCK_SKEW", "soon"},
-                {"QUEEN_ENCRYPTION_KEY", "QUEEN_ENCRYPTION_KEY", "00".repeat(32)},
+                {"QUEEN_ENCRYPTION_KEY", "QUEEN_ENCRYPTION_KEY", "00".repeat(31)},
+                {"QUEEN_ENCRYPTION_KEY", "QUEEN_ENCRYPTION_KEY", "zz".repeat(32)},
                 {"CORS_ALLOWED_ORIGINS", "CORS_ALLOWED_ORIGINS", "app.example.com"},
         };
         for (String[] c : refused) {

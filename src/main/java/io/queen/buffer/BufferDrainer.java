@@ -166,6 +166,9 @@ final class BufferDrainer {
         PushBatch batch = new PushBatch();
         for (BufferRecords.Event e : events.subList(from, to)) {
             batch.add(e.queue(), e.partition(), e.transactionId(), e.payloadJson(), e.traceId(), e.producerSub());
+            if (e.encrypted()) {
+                batch.markEncrypted(batch.size() - 1);
+            }
         }
         return PushService.execute(db, batch).compose(results -> {
             if (!dbHealthy) {

@@ -18,7 +18,7 @@ import java.util.UUID;
 
 /**
  * The record format of buffer files: a 4-byte little-endian length, then that many bytes of
- * JSON {@code {queue, partition, payload, transactionId, traceId?, producerSub?, failover: true}}. The
+ * JSON {@code {queue, partition, payload, transactionId, traceId?, producerSub?, encrypted?, failover: true}}. The
  * payload is kept as the raw JSON text the client sent, in both directions.
  */
 public final class BufferRecords {
@@ -26,7 +26,7 @@ public final class BufferRecords {
 
     /** One buffered push item. */
     public record Event(String queue, String partition, String transactionId, String payloadJson, UUID traceId,
-                        String producerSub) {
+                        String producerSub, boolean encrypted) {
     }
 
     private BufferRecords() {
@@ -48,6 +48,10 @@ public final class BufferRecords {
                     g.writeStringField("transactionId", batch.transactionId(i));
                     if (batch.traceId(i) != null) {
                         g.writeStringField("traceId", batch.traceId(i).toString());
+                    }
+                    if (batch.encrypted(i)) {
+                        // the payload is the encrypted envelope: the replay must say so
+                        g.writeBooleanField("encrypted", true);
                     }
                     if (batch.producer(i) != null) {
                         // who pushed, as authenticated at the time of the push
@@ -120,6 +124,7 @@ public final class BufferRecords {
         String payload = "{}";
         UUID traceId = null;
         String producerSub = null;
+        boolean encrypted = false;
         try (JsonParser p = JSON.createParser(data, offset, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("buffer record is not a JSON object");
@@ -134,6 +139,7 @@ public final class BufferRecords {
                     case "traceId" -> traceId = value == JsonToken.VALUE_STRING ? UUID.fromString(p.getText()) : null;
                     case "payload" -> payload = rawValue(p, value, data, offset);
                     case "producerSub" -> producerSub = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                    case "encrypted" -> encrypted = value == JsonToken.VALUE_TRUE;
                     default -> p.skipChildren();
                 }
             }
@@ -143,6 +149,6 @@ public final class BufferRecords {
         if (queue == null || transactionId == null) {
             throw new IOException("buffer record without queue or transactionId");
         }
-        return new Event(queue, partition, transactionId, payload, traceId, producerSub);
+        return new Event(queue, partition, transactionId, payload, traceId, producerSub, encrypted);
     }
 }

@@ -83,11 +83,16 @@ public final class QueenConfig {
     public final int maxPopBatch;
     /** Origins that get CORS headers; null: any ("*", the reference's behaviour). */
     public final java.util.Set<String> corsOrigins;
+    /** AES-256 key for queues with encryptionEnabled, or null (QUEEN_ENCRYPTION_KEY unset). */
+    public final byte[] encryptionKey;
+    /** Each worker re-reads which queues are encrypted this often (changes on this server apply at once). */
+    public final int queueCacheRefreshMs;
     /** JWT authentication (off unless JWT_ENABLED=true). */
     public final JwtSettings jwt;
 
     private QueenConfig(Env env) {
-        refuseUnsupported(env);
+        encryptionKey = encryptionKey(env);
+        queueCacheRefreshMs = env.integer("QUEEN_CACHE_REFRESH_INTERVAL_MS", 5000, 100, 3_600_000);
         jwt = new JwtSettings(env);
         host = env.string("HOST", "0.0.0.0");
         corsOrigins = origins(env.string("CORS_ALLOWED_ORIGINS", "*"));
@@ -161,16 +166,18 @@ public final class QueenConfig {
         bufferEventsPerFile = env.integer("FILE_BUFFER_EVENTS_PER_FILE", 10_000, 1, 100_000_000);
     }
 
-    /**
-     * Settings of the reference that this server does not implement yet and that a user sets
-     * to protect something: starting anyway would leave every route open, or payloads in
-     * clear, while the user believes otherwise. (Encryption at rest is issue 9.)
-     */
-    private static void refuseUnsupported(Env env) {
-        if (env.has("QUEEN_ENCRYPTION_KEY")) {
-            throw new ConfigException("QUEEN_ENCRYPTION_KEY is set, but encryption at rest is not supported by "
-                    + "this server yet; refusing to start rather than store payloads in clear");
+    /** QUEEN_ENCRYPTION_KEY: 64 hex characters, a 32-byte AES-256 key (spec 4.7). */
+    private static byte[] encryptionKey(Env env) {
+        if (!env.has("QUEEN_ENCRYPTION_KEY")) {
+            return null;
         }
+        String hex = env.string("QUEEN_ENCRYPTION_KEY", null);
+        if (!hex.matches("[0-9a-fA-F]{64}")) {
+            // the reference logs this and stores payloads in clear; a user who set a key wants them encrypted
+            throw new ConfigException("QUEEN_ENCRYPTION_KEY must be 64 hexadecimal characters (a 32-byte key, "
+                    + "e.g. from `openssl rand -hex 32`), got " + hex.length() + " characters");
+        }
+        return java.util.HexFormat.of().parseHex(hex);
     }
 
     private static java.util.Set<String> origins(String list) {

@@ -34,7 +34,9 @@ public final class Migrations {
             "V009__message_actions.sql",
             "V010__ready_partitions.sql",
             "V011__stats_at_scale.sql",
-            "V012__stored_function_contract.sql");
+            "V012__stored_function_contract.sql",
+            "V013__lean_auto_ack_pop.sql",
+            "V014__encrypted_push.sql");
 
     private Migrations() {
     }

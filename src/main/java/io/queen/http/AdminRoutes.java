@@ -1,5 +1,6 @@
 package io.queen.http;
 
+import io.queen.crypto.Encryption;
 import io.queen.admin.ConsumerGroupAdmin;
 import io.queen.admin.QueueAdmin;
 import io.queen.admin.QueueOptions;
@@ -18,8 +19,11 @@ final class AdminRoutes {
     private final SqlClient db;
     private final QueueAdmin queues;
     private final ConsumerGroupAdmin groups;
+    /** Whether this server has QUEEN_ENCRYPTION_KEY. */
+    private final boolean encryptionKey;
 
-    AdminRoutes(int workerId, SqlClient db, QueueAdmin queues, ConsumerGroupAdmin groups) {
+    AdminRoutes(int workerId, SqlClient db, QueueAdmin queues, ConsumerGroupAdmin groups, boolean encryptionKey) {
+        this.encryptionKey = encryptionKey;
         this.workerId = workerId;
         this.db = db;
         this.queues = queues;
@@ -84,6 +88,9 @@ final class AdminRoutes {
                 nonNegative(o, "maxWaitTimeSeconds", d.maxWaitTimeSeconds()));
         Responses.json(ctx, queues.configure(queue, namespace, task, options), c -> {
             QueueOptions s = c.options();
+            if (encryptionKey) {
+                Encryption.announce(ctx.vertx(), queue, s.encryptionEnabled());
+            }
             return new JsonOut().beginObject()
                     .field("configured", true)
                     .field("queueId", c.queueId())
@@ -112,15 +119,16 @@ final class AdminRoutes {
     }
 
     /**
-     * Encryption at rest is not implemented yet (issue 9): a queue asking for it is refused
-     * rather than told "true" while its payloads are stored in clear.
+     * A queue asking for encryption on a server without a key is refused: the reference
+     * answers true and stores its payloads in clear.
      */
-    private static boolean encryption(JsonObject options, boolean fallback) {
-        if (option(options, "encryptionEnabled", fallback)) {
-            throw ApiError.badRequest("options.encryptionEnabled: encryption at rest is not supported by this "
-                    + "server yet; payloads would be stored in clear");
+    private boolean encryption(JsonObject options, boolean fallback) {
+        boolean wanted = option(options, "encryptionEnabled", fallback);
+        if (wanted && !encryptionKey) {
+            throw ApiError.badRequest("options.encryptionEnabled needs QUEEN_ENCRYPTION_KEY on the server; "
+                    + "without it payloads would be stored in clear");
         }
-        return false;
+        return wanted;
     }
 
     private static int nonNegative(JsonObject options, String name, int fallback) {

@@ -1,6 +1,7 @@
 package io.queen.http;
 
 import io.queen.admin.Inspection;
+import io.queen.crypto.Encryption;
 import io.queen.admin.Inspection.DlqFilter;
 import io.queen.admin.Inspection.MessageFilter;
 import io.vertx.core.Future;
@@ -30,8 +31,10 @@ final class InspectionRoutes {
 
     private final int workerId;
     private final Inspection inspection;
+    private final Encryption encryption;
 
-    InspectionRoutes(int workerId, Inspection inspection) {
+    InspectionRoutes(int workerId, Inspection inspection, Encryption encryption) {
+        this.encryption = encryption;
         this.workerId = workerId;
         this.inspection = inspection;
     }
@@ -246,11 +249,11 @@ final class InspectionRoutes {
         });
     }
 
-    private static String messageDetail(Row r) {
+    private String messageDetail(Row r) {
         String payload = r.getString("payload");
         JsonOut out = new JsonOut(512 + payload.length()).beginObject();
         messageFields(out, r);
-        out.name("payload").raw(payload)
+        Payloads.write(out, "payload", payload, encryption)
                 .field("isEncrypted", r.getBoolean("is_encrypted"))
                 .field("errorMessage", r.getString("error_message"))
                 .field("retryCount", r.getInteger("retry_count") == null ? 0 : r.getInteger("retry_count"))
@@ -310,8 +313,8 @@ final class InspectionRoutes {
                         .field("queue", r.getString("queue")).field("partition", r.getString("partition"))
                         .field("consumerGroup", r.getString("consumer_group"))
                         .field("errorMessage", r.getString("error_message"))
-                        .field("retryCount", r.getInteger("retry_count"))
-                        .name("data").raw(r.getString("data"))
+                        .field("retryCount", r.getInteger("retry_count"));
+                Payloads.write(out, "data", r.getString("data"), encryption)
                         .field("producerSub", r.getString("producer_sub"))
                         .field("createdAt", JsonOut.micros(r.getOffsetDateTime("created_at")))
                         .field("failedAt", JsonOut.millis(r.getOffsetDateTime("failed_at")))
@@ -413,8 +416,8 @@ final class InspectionRoutes {
                         .field("worker_id", r.getString("worker_id"))
                         .field("created_at", JsonOut.millis(r.getOffsetDateTime("created_at")))
                         .field("queue_name", r.getString("queue_name"))
-                        .field("partition_name", r.getString("partition_name"))
-                        .name("message_payload").raw(r.getString("message_payload"));
+                        .field("partition_name", r.getString("partition_name"));
+                Payloads.write(out, "message_payload", r.getString("message_payload"), encryption);
                 names(out, r).endObject();
             }
             return page(out.endArray(), total, limit, offset);

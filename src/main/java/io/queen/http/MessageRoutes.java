@@ -1,6 +1,7 @@
 package io.queen.http;
 
 import io.queen.auth.Identity;
+import io.queen.crypto.Encryption;
 import io.queen.buffer.FileBufferClient;
 import io.queen.config.QueenConfig;
 import io.queen.db.DbErrors;
@@ -47,10 +48,13 @@ final class MessageRoutes {
     private final WorkerMetrics workerMetrics;
     private final MaintenanceState maintenance;
     private final FileBufferClient buffer;
+    private final Encryption encryption;
 
     MessageRoutes(QueenConfig config, Vertx vertx, PushService pushes, PopService pops, AckService acks,
                   LeaseService leases, TransactionService transactions, LongPolls longPolls, QueenMetrics metrics,
-                  WorkerMetrics workerMetrics, MaintenanceState maintenance, FileBufferClient buffer) {
+                  WorkerMetrics workerMetrics, MaintenanceState maintenance, FileBufferClient buffer,
+                  Encryption encryption) {
+        this.encryption = encryption;
         this.metrics = metrics;
         this.workerMetrics = workerMetrics;
         this.maintenance = maintenance;
@@ -93,6 +97,8 @@ final class MessageRoutes {
             Responses.json(ctx, 201, "[]");
             return;
         }
+        // before the database or the file buffer: neither ever holds the clear text
+        encryption.seal(batch);
         if (maintenance.pushPaused()) {
             pushToBuffer(ctx, batch);
             return;
@@ -204,7 +210,7 @@ final class MessageRoutes {
         PopQuery query = new PopQuery(queue, partition, group, batch, UuidV7.next(), maxPartitions, autoAck,
                 subscription, subscribeFrom);
         new PopRequest(ctx, query, pops, longPolls, vertx, wait, timeout, config.pollRecheckMs, metrics,
-                workerMetrics).start();
+                workerMetrics, encryption).start();
     }
 
     private void ackOne(RoutingContext ctx) {
@@ -411,7 +417,7 @@ final class MessageRoutes {
         workerMetrics.transaction(queues, outcome.error() == null ? deadLettered : 0);
     }
 
-    private static TransactionOp.Push transactionPush(JsonObject item, String producer) {
+    private TransactionOp.Push transactionPush(JsonObject item, String producer) {
         if (!(item.getValue("queue") instanceof String)) {
             throw ApiError.badRequest("Queue must be a string");
         }
@@ -426,6 +432,7 @@ final class MessageRoutes {
                 Names.name(partition == null ? "Default" : (String) partition, "Partition name"),
                 Names.transactionId(Bodies.optionalString(item, "transactionId")), Json.encode(payload),
                 PushRequestParser.parseTraceId(Bodies.optionalString(item, "traceId")), producer);
+        encryption.seal(batch);
         return new TransactionOp.Push(batch);
     }
 }

@@ -3,9 +3,13 @@ package io.queen.http;
 import io.queen.metrics.QueenMetrics;
 import io.queen.metrics.WorkerMetrics;
 
+import io.queen.crypto.Encryption;
 import io.queen.queue.PopOutcome;
+import io.queen.crypto.Encryption;
 import io.queen.queue.PopQuery;
+import io.queen.crypto.Encryption;
 import io.queen.queue.PopService;
+import io.queen.crypto.Encryption;
 import io.queen.queue.PoppedMessage;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
@@ -35,11 +39,14 @@ final class PopRequest {
 
     private boolean inFlight;
     private boolean wokenWhileInFlight;
+    private final Encryption encryption;
     private boolean finished;
     private long timerId = -1;
 
     PopRequest(RoutingContext ctx, PopQuery query, PopService pops, LongPolls longPolls, Vertx vertx, boolean wait,
-               long timeoutMs, long recheckMs, QueenMetrics metrics, WorkerMetrics workerMetrics) {
+               long timeoutMs, long recheckMs, QueenMetrics metrics, WorkerMetrics workerMetrics,
+               Encryption encryption) {
+        this.encryption = encryption;
         this.metrics = metrics;
         this.workerMetrics = workerMetrics;
         this.ctx = ctx;
@@ -174,8 +181,8 @@ final class PopRequest {
             out.beginObject()
                     .field("id", m.id())
                     .field("transactionId", m.transactionId())
-                    .field("traceId", m.traceId())
-                    .name("data").raw(m.payloadJson())
+                    .field("traceId", m.traceId());
+            Payloads.write(out, "data", m.payloadJson(), encryption)
                     .field("producerSub", m.producerSub())
                     .field("createdAt", JsonOut.micros(m.createdAt()))
                     .field("partitionId", m.partitionId())

@@ -12,6 +12,7 @@ import io.queen.admin.MessageActions;
 import io.queen.admin.QueueAdmin;
 import io.queen.admin.Statistics;
 import io.queen.config.QueenConfig;
+import io.queen.crypto.Encryption;
 import io.queen.db.Databases;
 import io.queen.metrics.QueenMetrics;
 import io.queen.metrics.WorkerMetrics;
@@ -52,6 +53,7 @@ public final class QueenVerticle extends VerticleBase {
     private HttpServer server;
     /** Null when JWT authentication is off. */
     private AuthHandler auth;
+    private Encryption encryption;
     private LongPolls longPolls;
     private WorkerMetricsReporter metricsReporter;
     private final MaintenanceState maintenance = new MaintenanceState();
@@ -82,6 +84,7 @@ public final class QueenVerticle extends VerticleBase {
         });
         FileBufferClient buffer = new FileBufferClient(vertx.eventBus());
 
+        encryption = new Encryption(vertx, backgroundPool, config.encryptionKey, config.queueCacheRefreshMs);
         Router router = Router.router(vertx);
         router.route().handler(new Cors(config.corsOrigins));
         if (config.jwt.enabled) {
@@ -96,15 +99,16 @@ public final class QueenVerticle extends VerticleBase {
         new MessageRoutes(config, vertx, pushes, new PopService(hotPool),
                 new AckService(hotPool), new LeaseService(hotPool),
                 new TransactionService(backgroundPool, wakeUps), longPolls, metrics, workerMetrics, maintenance,
-                buffer).mount(router);
+                buffer, encryption).mount(router);
         new MaintenanceRoutes(backgroundPool, vertx.eventBus(), config.workers, maintenance, buffer).mount(router);
         new MetricsRoutes(metrics, config.totalHotConnections() + config.totalBackgroundConnections(),
                 this::openConnections, config.workers, backgroundPool, buffer, maintenance).mount(router);
         ConsumerGroupAdmin groups = new ConsumerGroupAdmin(backgroundPool);
-        new AdminRoutes(workerId, backgroundPool, new QueueAdmin(backgroundPool), groups).mount(router);
+        new AdminRoutes(workerId, backgroundPool, new QueueAdmin(backgroundPool), groups, encryption.available())
+                .mount(router);
         new ConsumerGroupRoutes(groups).mount(router);
         Inspection inspection = new Inspection(backgroundPool);
-        new InspectionRoutes(workerId, inspection).mount(router);
+        new InspectionRoutes(workerId, inspection, encryption).mount(router);
         new StatusRoutes(workerId, inspection, buffer).mount(router);
         new InternalRoutes(wakeUps, config.peerNotify).mount(router);
         new MessageActionRoutes(new MessageActions(backgroundPool), wakeUps).mount(router);
@@ -134,6 +138,7 @@ public final class QueenVerticle extends VerticleBase {
         // the switches are in force before the first request; if the database cannot tell
         // now, the file buffer's periodic re-read brings them within seconds
         return (auth == null ? Future.succeededFuture() : auth.start())
+                .compose(v -> encryption.start())
                 .compose(v -> MaintenanceFlags.read(backgroundPool))
                 .onSuccess(updates -> updates.forEach(maintenance::apply))
                 .otherwiseEmpty()
@@ -184,6 +189,7 @@ public final class QueenVerticle extends VerticleBase {
         if (auth != null) {
             auth.stop();
         }
+        encryption.stop();
         return server.shutdown(config.shutdownGraceMs, TimeUnit.MILLISECONDS)
                 .eventually(() -> metricsReporter.stop())
                 .eventually(() -> backgroundPool == hotPool ? Future.succeededFuture() : backgroundPool.close())

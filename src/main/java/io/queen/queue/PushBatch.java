@@ -16,6 +16,8 @@ public final class PushBatch {
     final List<String> payloads = new ArrayList<>();
     final List<UUID> traceIds = new ArrayList<>();
     final List<String> producers = new ArrayList<>();
+    /** Null until an item is encrypted: then one flag per item. */
+    List<Boolean> encrypted;
 
     /**
      * @param transactionId null or empty: a random one is generated (the idempotency key
@@ -31,6 +33,35 @@ public final class PushBatch {
         payloads.add(payloadJson);
         traceIds.add(traceId);
         producers.add(producer);
+        if (encrypted != null) {
+            encrypted.add(Boolean.FALSE);
+        }
+    }
+
+    /**
+     * Replaces the payload of every item of an encrypted queue with its stored (encrypted) form.
+     * Items already encrypted (a replayed buffer record) are left alone.
+     */
+    public void encrypt(java.util.function.Predicate<String> encryptedQueue,
+                        java.util.function.UnaryOperator<String> cipher) {
+        for (int i = 0; i < queues.size(); i++) {
+            if (!encrypted(i) && encryptedQueue.test(queues.get(i))) {
+                markEncrypted(i);
+                payloads.set(i, cipher.apply(payloads.get(i)));
+            }
+        }
+    }
+
+    /** Marks an item whose payload is already in its encrypted form. */
+    public void markEncrypted(int i) {
+        if (encrypted == null) {
+            encrypted = new ArrayList<>(java.util.Collections.nCopies(queues.size(), Boolean.FALSE));
+        }
+        encrypted.set(i, Boolean.TRUE);
+    }
+
+    public boolean encrypted(int i) {
+        return encrypted != null && encrypted.get(i);
     }
 
     /** The items of several batches, in order (request fusion). */
@@ -44,6 +75,17 @@ public final class PushBatch {
             all.payloads.addAll(b.payloads);
             all.traceIds.addAll(b.traceIds);
             all.producers.addAll(b.producers);
+        }
+        for (PushBatch b : batches) {
+            if (b.encrypted != null) {
+                all.encrypted = new ArrayList<>(all.queues.size());
+                for (PushBatch c : batches) {
+                    for (int i = 0; i < c.size(); i++) {
+                        all.encrypted.add(c.encrypted(i));
+                    }
+                }
+                break;
+            }
         }
         return all;
     }

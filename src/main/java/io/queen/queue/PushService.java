@@ -157,7 +157,8 @@ public final class PushService {
                 batch.messageIds.toArray(new UUID[0]),
                 batch.payloads.toArray(new String[0]),
                 batch.traceIds.toArray(new UUID[0]),
-                batch.producers.toArray(new String[0]));
+                batch.producers.toArray(new String[0]),
+                batch.encrypted == null ? null : batch.encrypted.toArray(new Boolean[0]));
         return client.preparedQuery(SQL).execute(args).map(rows -> {
             List<PushResult> results = new ArrayList<>(rows.size());
             for (Row row : rows) {
