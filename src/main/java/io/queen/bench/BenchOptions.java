@@ -17,7 +17,8 @@ final class BenchOptions {
             "push-b1-p100", "push-b10-p100", "push-b100-p100",
             "pop-autoack", "pop-ack", "push-pop", "fanout-5");
     /** Scenarios only run when asked for by name (long, and with a table of their own). */
-    static final List<String> EXTRA_SCENARIOS = List.of("partitions");
+    /** Run only when named; the -enc ones need a server with QUEEN_ENCRYPTION_KEY. */
+    static final List<String> EXTRA_SCENARIOS = List.of("partitions", "push-b10-p100-enc", "pop-autoack-enc");
 
     String url = "http://127.0.0.1:6632";
     int connections = 50;

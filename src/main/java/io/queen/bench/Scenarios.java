@@ -55,10 +55,13 @@ final class Scenarios {
             case "push-b1-p100" -> push(name, 1, PARTITIONS);
             case "push-b10-p100" -> push(name, 10, PARTITIONS);
             case "push-b100-p100" -> push(name, 100, PARTITIONS);
-            case "pop-autoack" -> popAutoAck();
+            case "pop-autoack" -> popAutoAck("pop-autoack");
             case "pop-ack" -> popAck();
             case "push-pop" -> pushPop();
             case "fanout-5" -> fanout(5);
+            // the same as push-b10-p100 and pop-autoack on a queue with encryptionEnabled
+            case "push-b10-p100-enc" -> push(name, 10, PARTITIONS);
+            case "pop-autoack-enc" -> popAutoAck(name);
             default -> throw new IllegalArgumentException(name);
         };
     }
@@ -83,6 +86,7 @@ final class Scenarios {
     /** Pushes of {@code batch} items into one partition or round-robin over 100. */
     private Result push(String name, int batch, int partitions) {
         String queue = queueName(name);
+        encryptIfAsked(name, queue);
         Meter meter = new Meter();
         AtomicLong sequence = new AtomicLong();
         LongAdder notQueued = new LongAdder();
@@ -100,13 +104,14 @@ final class Scenarios {
     }
 
     /** Pop with server-side ack from a pre-filled queue. */
-    private Result popAutoAck() {
-        String queue = queueName("pop-autoack");
+    private Result popAutoAck(String name) {
+        String queue = queueName(name);
+        encryptIfAsked(name, queue);
         long total = prefill(queue);
         Meter meter = new Meter();
         Consumed consumed = new Consumed();
         String path = "/api/v1/pop/queue/" + queue + "?batch=100&autoAck=true";
-        Timed t = measure("pop-autoack", meter, () -> {
+        Timed t = measure(name, meter, () -> {
             long end = System.nanoTime() + durationNanos;
             return LoadLoop.run(vertx, meter, options.connections,
                     () -> System.nanoTime() < end && consumed.unique() < total,
@@ -334,6 +339,29 @@ final class Scenarios {
         System.out.printf("pre-filled %s with %d messages over %d partitions in %.1f s (errors %d, not queued %d)%n",
                 queue, queued, PARTITIONS, (System.nanoTime() - start) / 1e9, meter.errors.sum(), notQueued.sum());
         return queued;
+    }
+
+    /** Scenarios ending in -enc run on a queue configured with encryptionEnabled. */
+    private void encryptIfAsked(String scenario, String queue) {
+        if (!scenario.endsWith("-enc")) {
+            return;
+        }
+        try {
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(options.url + "/api/v1/configure"))
+                            .header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"queue\":\"" + queue
+                                    + "\",\"options\":{\"encryptionEnabled\":true}}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException(scenario + " needs a server started with QUEEN_ENCRYPTION_KEY: " + r.body());
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private void reportDry(Timed t, long consumed, long total) {

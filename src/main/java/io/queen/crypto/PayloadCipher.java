@@ -17,7 +17,8 @@ import java.util.Base64;
 /**
  * Encryption at rest (spec 1.18): AES-256-GCM with a random 16-byte IV per message and a
  * 16-byte tag, stored as the JSON object {@code {"encrypted", "iv", "authTag"}} (base64), the
- * shape the reference writes, so either server reads what the other stored.
+ * shape the reference writes, so either server reads what the other stored. Not thread-safe:
+ * each worker has its own.
  */
 public final class PayloadCipher {
     private static final JsonFactory JSON = new JsonFactory();
@@ -26,6 +27,8 @@ public final class PayloadCipher {
 
     private final SecretKeySpec key;
     private final SecureRandom random = new SecureRandom();
+    /** Re-initialised for every message; an instance belongs to one worker (one thread). */
+    private final Cipher cipher;
 
     /** @param key 32 bytes (QUEEN_ENCRYPTION_KEY) */
     public PayloadCipher(byte[] key) {
@@ -33,6 +36,11 @@ public final class PayloadCipher {
             throw new IllegalArgumentException("AES-256 needs a 32-byte key");
         }
         this.key = new SecretKeySpec(key, "AES");
+        try {
+            this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM unavailable", e);
+        }
     }
 
     /** The stored form of a payload's JSON text. */
@@ -41,9 +49,8 @@ public final class PayloadCipher {
         random.nextBytes(iv);
         byte[] sealed;
         try {
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
-            sealed = c.doFinal(payloadJson.getBytes(StandardCharsets.UTF_8));
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
+            sealed = cipher.doFinal(payloadJson.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM unavailable", e);
         }
@@ -69,9 +76,8 @@ public final class PayloadCipher {
             byte[] sealed = new byte[text.length + tag.length];
             System.arraycopy(text, 0, sealed, 0, text.length);
             System.arraycopy(tag, 0, sealed, text.length, tag.length);
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(tag.length * 8, iv));
-            return new String(c.doFinal(sealed), StandardCharsets.UTF_8);
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(tag.length * 8, iv));
+            return new String(cipher.doFinal(sealed), StandardCharsets.UTF_8);
         } catch (AEADBadTagException e) {
             throw new UndecryptableException("payload cannot be decrypted with this server's QUEEN_ENCRYPTION_KEY");
         } catch (IllegalArgumentException | GeneralSecurityException e) {
