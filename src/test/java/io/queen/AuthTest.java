@@ -105,6 +105,34 @@ class AuthTest {
     }
 
     @Test
+    void hostileAuthorizationHeadersGetA401NeverA5xx() {
+        java.util.Random random = new java.util.Random(9);
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        String claims = b64.encodeToString(claims("eve", "admin").build().toString().getBytes());
+        List<String> values = new java.util.ArrayList<>(List.of(
+                "Bearer", "Bearer ", "bearer   ", "Basic dXNlcjpwYXNz", "Bearer ...", "Bearer a.b.c", "Bearer a.b",
+                "Bearer " + "x".repeat(6000),
+                "Bearer " + b64.encodeToString("{\"alg\":\"HS256\"}".getBytes()) + "." + claims + ".",
+                "Bearer " + b64.encodeToString("{\"alg\":\"HS256\"}".getBytes()) + ".bm90IGpzb24." + "c2ln",
+                "Bearer " + b64.encodeToString("{\"alg\":\"none\",\"crit\":[\"exp\"]}".getBytes()) + "." + claims + ".",
+                "Bearer " + b64.encodeToString("{\"alg\":\"HS256\",\"jku\":\"http://127.0.0.1:1/k\",\"kid\":\"x\"}".getBytes())
+                        + "." + claims + "." + b64.encodeToString(new byte[32]),
+                "Bearer " + b64.encodeToString("[]".getBytes()) + "." + claims + ".AAAA",
+                "Bearer " + b64.encodeToString("{\"alg\":\"HS256\"}".getBytes()) + "." + b64.encodeToString("[1,2]".getBytes()) + ".AAAA"));
+        for (int i = 0; i < 40; i++) {
+            byte[] bytes = new byte[random.nextInt(200)];
+            random.nextBytes(bytes);
+            values.add("Bearer " + b64.encodeToString(bytes).replace('A', '.'));
+        }
+        for (String value : values) {
+            Http.Response r = anonymous.withHeader("Authorization", value).post("/api/v1/push", pushBody(queue(), "x"));
+            assertEquals(401, r.status(), value + " -> " + r.body());
+            assertEquals(true, r.json().getString("error").length() > 0, r.body());
+        }
+        assertEquals(200, anonymous.get("/health").status());
+    }
+
+    @Test
     void clockSkewIsTolerated() {
         long now = System.currentTimeMillis();
         String justExpired = Tokens.hs256(SECRET, claims("alice", "read-only").expirationTime(new Date(now - 2_000)).build());
