@@ -87,6 +87,14 @@ public final class QueenConfig {
     public final byte[] encryptionKey;
     /** Each worker re-reads which queues are encrypted this often (changes on this server apply at once). */
     public final int queueCacheRefreshMs;
+    /** Open HTTP connections at most, across the workers; more are closed on accept. */
+    public final int maxConnections;
+    /** A new connection must send complete request headers within this. */
+    public final int headerTimeoutMs;
+    /** A kept-alive connection without a request in progress is closed after this. */
+    public final int idleTimeoutMs;
+    /** A request's body must arrive within this after its headers. */
+    public final int bodyTimeoutMs;
     /** JWT authentication (off unless JWT_ENABLED=true). */
     public final JwtSettings jwt;
 
@@ -95,6 +103,10 @@ public final class QueenConfig {
         queueCacheRefreshMs = env.integer("QUEEN_CACHE_REFRESH_INTERVAL_MS", 5000, 100, 3_600_000);
         jwt = new JwtSettings(env);
         host = env.string("HOST", "0.0.0.0");
+        maxConnections = env.integer("QUEEN_MAX_CONNECTIONS", 4_000, 1, 1_000_000);
+        headerTimeoutMs = env.integer("QUEEN_HTTP_HEADER_TIMEOUT_MS", 10_000, 100, 3_600_000);
+        idleTimeoutMs = env.integer("QUEEN_HTTP_IDLE_TIMEOUT_MS", 60_000, 100, 86_400_000);
+        bodyTimeoutMs = env.integer("QUEEN_HTTP_BODY_TIMEOUT_MS", 60_000, 100, 3_600_000);
         corsOrigins = origins(env.string("CORS_ALLOWED_ORIGINS", "*"));
         port = env.integer("PORT", 6632, 0, 65535);
         int cores = Runtime.getRuntime().availableProcessors();

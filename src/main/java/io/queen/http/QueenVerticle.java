@@ -54,6 +54,7 @@ public final class QueenVerticle extends VerticleBase {
     /** Null when JWT authentication is off. */
     private AuthHandler auth;
     private Encryption encryption;
+    private ConnectionGuard guard;
     private LongPolls longPolls;
     private WorkerMetricsReporter metricsReporter;
     private final MaintenanceState maintenance = new MaintenanceState();
@@ -86,12 +87,16 @@ public final class QueenVerticle extends VerticleBase {
 
         encryption = new Encryption(vertx, backgroundPool, config.encryptionKey, config.queueCacheRefreshMs);
         Router router = Router.router(vertx);
+        guard = new ConnectionGuard(vertx, (config.maxConnections + config.workers - 1) / config.workers,
+                config.headerTimeoutMs, config.idleTimeoutMs, config.bodyTimeoutMs);
+        router.route().handler(guard::requestStarted);
         router.route().handler(new Cors(config.corsOrigins));
         if (config.jwt.enabled) {
             auth = AuthHandler.create(vertx, config.jwt);
             router.route().handler(auth);
         }
         router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes));
+        router.route().handler(guard::bodyRead);
         PushService pushes = new PushService(hotPool, wakeUps, config.pushMaxInFlight, config.pushMaxItemsPerCall);
         WorkerMetrics workerMetrics = new WorkerMetrics(System.currentTimeMillis());
         metricsReporter = new WorkerMetricsReporter(vertx, backgroundPool, workerMetrics, metrics.replica, workerId,
@@ -133,7 +138,7 @@ public final class QueenVerticle extends VerticleBase {
                 // and one bad stream's GOAWAY ends every request sharing its connection
                 .setHttp2ClearTextEnabled(false)
                 .setIdleTimeout(0);
-        server = vertx.createHttpServer(options).requestHandler(router)
+        server = vertx.createHttpServer(options).connectionHandler(guard::connected).requestHandler(router)
                 .invalidRequestHandler(Responses::undecodable);
         // the switches are in force before the first request; if the database cannot tell
         // now, the file buffer's periodic re-read brings them within seconds
