@@ -5,6 +5,7 @@ import io.queen.config.QueenConfig;
 import io.queen.db.Databases;
 import io.queen.db.EmbeddedDatabase;
 import io.queen.db.Migrations;
+import io.queen.http.BodyBudget;
 import io.queen.http.QueenVerticle;
 import io.queen.jobs.MaintenanceJobsVerticle;
 import io.queen.metrics.QueenMetrics;
@@ -68,7 +69,8 @@ public final class QueenServer {
                     .get(FileBufferVerticle.START_REPLAY_LIMIT_MS + 60_000, TimeUnit.MILLISECONDS);
             AtomicInteger nextWorker = new AtomicInteger();
             QueenMetrics metrics = new QueenMetrics(Replica.of(config.port, config.workerIdLabel), config.workers);
-            vertx.deployVerticle(() -> new QueenVerticle(config, connect, nextWorker.getAndIncrement(), metrics),
+            BodyBudget bodies = new BodyBudget(config.bodyMemoryBytes, config.maxBodyBytes);
+            vertx.deployVerticle(() -> new QueenVerticle(config, connect, nextWorker.getAndIncrement(), metrics, bodies),
                             new DeploymentOptions().setInstances(config.workers)
                                     .setThreadingModel(ThreadingModel.EVENT_LOOP))
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

@@ -55,11 +55,15 @@ public final class QueenVerticle extends VerticleBase {
     private AuthHandler auth;
     private Encryption encryption;
     private ConnectionGuard guard;
+    /** Shared by the process's workers. */
+    private final BodyBudget bodies;
     private LongPolls longPolls;
     private WorkerMetricsReporter metricsReporter;
     private final MaintenanceState maintenance = new MaintenanceState();
 
-    public QueenVerticle(QueenConfig config, PgConnectOptions connect, int workerId, QueenMetrics metrics) {
+    public QueenVerticle(QueenConfig config, PgConnectOptions connect, int workerId, QueenMetrics metrics,
+                         BodyBudget bodies) {
+        this.bodies = bodies;
         this.metrics = metrics;
         this.config = config;
         this.connect = connect;
@@ -95,6 +99,7 @@ public final class QueenVerticle extends VerticleBase {
             auth = AuthHandler.create(vertx, config.jwt);
             router.route().handler(auth);
         }
+        router.route().handler(bodies.handler());
         router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes));
         router.route().handler(guard::bodyRead);
         PushService pushes = new PushService(hotPool, wakeUps, config.pushMaxInFlight, config.pushMaxItemsPerCall);
