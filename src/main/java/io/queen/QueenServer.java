@@ -5,6 +5,7 @@ import io.queen.config.QueenConfig;
 import io.queen.db.Databases;
 import io.queen.db.EmbeddedDatabase;
 import io.queen.db.Migrations;
+import io.queen.buffer.BufferedPartitions;
 import io.queen.http.BodyBudget;
 import io.queen.http.QueenVerticle;
 import io.queen.jobs.MaintenanceJobsVerticle;
@@ -63,14 +64,16 @@ public final class QueenServer {
             }
             // before the workers: they hand it pushes as soon as they listen, and an earlier
             // run's buffered pushes are replayed first
-            vertx.deployVerticle(new FileBufferVerticle(config, connect),
+            BufferedPartitions bufferedPartitions = new BufferedPartitions();
+            vertx.deployVerticle(new FileBufferVerticle(config, connect, bufferedPartitions),
                             new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
                     .toCompletionStage().toCompletableFuture()
                     .get(FileBufferVerticle.START_REPLAY_LIMIT_MS + 60_000, TimeUnit.MILLISECONDS);
             AtomicInteger nextWorker = new AtomicInteger();
             QueenMetrics metrics = new QueenMetrics(Replica.of(config.port, config.workerIdLabel), config.workers);
             BodyBudget bodies = new BodyBudget(config.bodyMemoryBytes, config.maxBodyBytes);
-            vertx.deployVerticle(() -> new QueenVerticle(config, connect, nextWorker.getAndIncrement(), metrics, bodies),
+            vertx.deployVerticle(() -> new QueenVerticle(config, connect, nextWorker.getAndIncrement(), metrics, bodies,
+                    bufferedPartitions),
                             new DeploymentOptions().setInstances(config.workers)
                                     .setThreadingModel(ThreadingModel.EVENT_LOOP))
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

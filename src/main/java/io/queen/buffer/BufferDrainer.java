@@ -135,12 +135,12 @@ final class BufferDrainer {
         try {
             events = files.read(file);
         } catch (IOException e) {
-            setAside(file, 0, e);
+            setAside(file, List.of(), e);
             return Future.succeededFuture();
         }
         return pushFrom(events, 0).compose(v -> {
             try {
-                files.drained(file, events.size());
+                files.drained(file, events);
             } catch (IOException e) {
                 // stored already; a later retry only produces duplicates
                 LOG.error("Could not delete drained buffer file {}: {}", file, e.toString());
@@ -150,7 +150,7 @@ final class BufferDrainer {
             if (e instanceof Paused || DbErrors.isUnavailable(e)) {
                 return Future.failedFuture(e);
             }
-            setAside(file, events.size(), e);
+            setAside(file, events, e);
             return Future.succeededFuture();
         });
     }
@@ -193,7 +193,7 @@ final class BufferDrainer {
         }
     }
 
-    private void setAside(Path file, int events, Throwable why) {
+    private void setAside(Path file, List<BufferRecords.Event> events, Throwable why) {
         LOG.error("Buffer file {} could not be drained, moved to failed/: {}", file, why.toString());
         try {
             files.setAside(file, events);

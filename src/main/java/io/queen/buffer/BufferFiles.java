@@ -35,9 +35,11 @@ final class BufferFiles {
     private Path currentPath;
     private int eventsInCurrent;
     private long pendingEvents;
+    private final BufferedPartitions partitions;
     private boolean writable = true;
 
-    BufferFiles(Path dir, int eventsPerFile) {
+    BufferFiles(Path dir, int eventsPerFile, BufferedPartitions partitions) {
+        this.partitions = partitions;
         this.dir = dir;
         this.failedDir = dir.resolve("failed");
         this.eventsPerFile = eventsPerFile;
@@ -52,7 +54,9 @@ final class BufferFiles {
         pendingEvents = 0;
         for (Path file : ready()) {
             try {
-                pendingEvents += read(file).size();
+                List<BufferRecords.Event> events = read(file);
+                pendingEvents += events.size();
+                partitions.added(events);
             } catch (IOException e) {
                 LOG.error("Buffer file {} is unreadable, moved to failed/: {}", file, e.toString());
                 Files.move(file, failedDir.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
@@ -118,23 +122,26 @@ final class BufferFiles {
         return BufferRecords.decode(Files.readAllBytes(file));
     }
 
-    void drained(Path file, int events) throws IOException {
+    void drained(Path file, List<BufferRecords.Event> events) throws IOException {
         Files.delete(file);
-        pendingEvents -= events;
+        pendingEvents -= events.size();
+        partitions.removed(events);
     }
 
     /** Sets aside a file that the database refused, so that it does not block the ones behind it. */
-    void setAside(Path file, int events) throws IOException {
+    void setAside(Path file, List<BufferRecords.Event> events) throws IOException {
         Files.move(file, failedDir.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
-        pendingEvents -= events;
+        pendingEvents -= events.size();
+        partitions.removed(events);
     }
 
     /** Puts the set-aside files back in line for another attempt. */
     void retryFailed() throws IOException {
         for (Path file : list(failedDir, COMPLETE)) {
-            int events = read(file).size();
+            List<BufferRecords.Event> events = read(file);
             Files.move(file, dir.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
-            pendingEvents += events;
+            pendingEvents += events.size();
+            partitions.added(events);
         }
     }
 

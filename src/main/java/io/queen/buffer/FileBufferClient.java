@@ -17,18 +17,28 @@ public final class FileBufferClient {
     static final String EVENTS = "events";
 
     private final EventBus bus;
+    private final BufferedPartitions partitions;
 
-    public FileBufferClient(EventBus bus) {
+    public FileBufferClient(EventBus bus, BufferedPartitions partitions) {
+        this.partitions = partitions;
         this.bus = bus;
     }
 
     /** Completes once the items are on disk (written and synced), fails if they are not. */
     public Future<Void> append(PushBatch batch) {
         Buffer records = BufferRecords.encode(batch);
+        // counted before the push is answered: a later push to these partitions queues behind it
+        partitions.added(batch);
         return bus.request(APPEND, records, new DeliveryOptions()
                         .addHeader(EVENTS, Integer.toString(batch.size()))
                         .setSendTimeout(60_000))
+                .onFailure(e -> partitions.removed(batch))
                 .mapEmpty();
+    }
+
+    /** Whether the batch goes to a partition whose earlier pushes still wait in the buffer. */
+    public boolean holdsEarlierPushes(PushBatch batch) {
+        return partitions.holdsAny(batch);
     }
 
     /** {@code {pendingCount, failedCount, failedBytes, dbHealthy, bufferHealthy}} */

@@ -41,17 +41,19 @@ public final class FileBufferVerticle extends VerticleBase {
     private final MaintenanceState maintenance = new MaintenanceState();
 
     private BufferFiles files;
+    private final BufferedPartitions partitions;
     private BufferDrainer drainer;
     private Pool pool;
 
-    public FileBufferVerticle(QueenConfig config, PgConnectOptions connect) {
+    public FileBufferVerticle(QueenConfig config, PgConnectOptions connect, BufferedPartitions partitions) {
+        this.partitions = partitions;
         this.config = config;
         this.connect = connect;
     }
 
     @Override
     public Future<?> start() throws IOException {
-        files = new BufferFiles(config.bufferDir, config.bufferEventsPerFile);
+        files = new BufferFiles(config.bufferDir, config.bufferEventsPerFile, partitions);
         files.open();
         if (files.pendingEvents() > 0) {
             LOG.info("File buffer {}: {} event(s) left from an earlier run will be replayed", config.bufferDir,

@@ -99,7 +99,8 @@ final class MessageRoutes {
         }
         // before the database or the file buffer: neither ever holds the clear text
         encryption.seal(batch);
-        if (maintenance.pushPaused()) {
+        // behind the buffered pushes of the same partitions, so that none overtakes them (FIFO)
+        if (maintenance.pushPaused() || buffer.holdsEarlierPushes(batch)) {
             pushToBuffer(ctx, batch);
             return;
         }

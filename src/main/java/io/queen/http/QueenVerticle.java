@@ -3,6 +3,7 @@ package io.queen.http;
 import io.queen.admin.Analytics;
 import io.queen.auth.AuthHandler;
 import io.queen.admin.ConsumerGroupAdmin;
+import io.queen.buffer.BufferedPartitions;
 import io.queen.buffer.FileBufferClient;
 import io.queen.maintenance.MaintenanceBus;
 import io.queen.maintenance.MaintenanceFlags;
@@ -57,13 +58,15 @@ public final class QueenVerticle extends VerticleBase {
     private ConnectionGuard guard;
     /** Shared by the process's workers. */
     private final BodyBudget bodies;
+    private final BufferedPartitions bufferedPartitions;
     private LongPolls longPolls;
     private WorkerMetricsReporter metricsReporter;
     private final MaintenanceState maintenance = new MaintenanceState();
 
     public QueenVerticle(QueenConfig config, PgConnectOptions connect, int workerId, QueenMetrics metrics,
-                         BodyBudget bodies) {
+                         BodyBudget bodies, BufferedPartitions bufferedPartitions) {
         this.bodies = bodies;
+        this.bufferedPartitions = bufferedPartitions;
         this.metrics = metrics;
         this.config = config;
         this.connect = connect;
@@ -87,7 +90,7 @@ public final class QueenVerticle extends VerticleBase {
                 longPolls.finishAll(); // parked pops must not take messages while pops are paused
             }
         });
-        FileBufferClient buffer = new FileBufferClient(vertx.eventBus());
+        FileBufferClient buffer = new FileBufferClient(vertx.eventBus(), bufferedPartitions);
 
         encryption = new Encryption(vertx, backgroundPool, config.encryptionKey, config.queueCacheRefreshMs);
         Router router = Router.router(vertx);
