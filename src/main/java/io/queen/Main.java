@@ -12,6 +12,17 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // before the first logger exists: slf4j-simple reads its level once
+        String level = System.getenv("LOG_LEVEL");
+        if (level != null && !level.isBlank()) {
+            String l = level.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!java.util.Set.of("trace", "debug", "info", "warn", "error").contains(l)) {
+                System.err.println("Invalid configuration: LOG_LEVEL must be trace, debug, info, warn or error, got '"
+                        + level + "'");
+                System.exit(2);
+            }
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", l);
+        }
         // Vert.x and the PostgreSQL client log through SLF4J like the rest of the server
         System.setProperty("vertx.logger-delegate-factory-class-name",
                 "io.vertx.core.logging.SLF4JLogDelegateFactory");

@@ -43,6 +43,9 @@ class ConfigTest {
                 {"QUEEN_ENCRYPTION_KEY", "QUEEN_ENCRYPTION_KEY", "00".repeat(31)},
                 {"QUEEN_ENCRYPTION_KEY", "QUEEN_ENCRYPTION_KEY", "zz".repeat(32)},
                 {"CORS_ALLOWED_ORIGINS", "CORS_ALLOWED_ORIGINS", "app.example.com"},
+                {"DB_KEEPALIVES_IDLE", "DB_KEEPALIVES_IDLE", "30"},
+                {"PG_SSL_REJECT_UNAUTHORIZED", "PG_SSL_REJECT_UNAUTHORIZED", "false"},
+                {"DB_LOCK_TIMEOUT", "DB_LOCK_TIMEOUT", "soon"},
         };
         for (String[] c : refused) {
             Map<String, String> env = new java.util.HashMap<>();

@@ -29,6 +29,10 @@ public final class QueenConfig {
     public final int[] backgroundPoolSizes;
     public final int connectTimeoutMs;
     public final int statementTimeoutMs;
+    /** lock_timeout of every connection: a statement waiting longer for a lock fails. */
+    public final int lockTimeoutMs;
+    /** idle_in_transaction_session_timeout of every connection. */
+    public final int idleInTransactionTimeoutMs;
 
     public final long maxBodyBytes;
     /** Request bodies being received at once may add up to this many bytes; more wait for a 503 retry. */
@@ -146,6 +150,9 @@ public final class QueenConfig {
         }
         connectTimeoutMs = env.integer("DB_CONNECTION_TIMEOUT", 2000, 100, 600_000);
         statementTimeoutMs = env.integer("DB_STATEMENT_TIMEOUT", 30_000, 0, 86_400_000);
+        lockTimeoutMs = env.integer("DB_LOCK_TIMEOUT", 10_000, 0, 86_400_000);
+        idleInTransactionTimeoutMs = env.integer("DB_IDLE_TIMEOUT", 30_000, 0, 86_400_000);
+        refuseUnsupported(env);
 
         // a body costs about 3.5 times its size in heap on its way to PostgreSQL (measured: four
         // 8 MB pushes at once exhaust a 128 MB heap); by default the bodies being received at
@@ -189,6 +196,20 @@ public final class QueenConfig {
         bufferFlushMs = env.integer("FILE_BUFFER_FLUSH_MS", 100, 10, 600_000);
         bufferMaxBatch = env.integer("FILE_BUFFER_MAX_BATCH", 100, 1, 100_000);
         bufferEventsPerFile = env.integer("FILE_BUFFER_EVENTS_PER_FILE", 10_000, 1, 100_000_000);
+    }
+
+    /**
+     * Settings of the reference this server does not implement: set, they would be silently
+     * ignored, so the start stops and names them.
+     */
+    private static void refuseUnsupported(Env env) {
+        for (String name : new String[]{"DB_KEEPALIVES_IDLE", "DB_KEEPALIVES_INTERVAL", "DB_KEEPALIVES_COUNT",
+                "DB_TCP_USER_TIMEOUT_MS", "PG_SSL_REJECT_UNAUTHORIZED"}) {
+            if (env.has(name)) {
+                throw new ConfigException(name + " is not supported by this server yet (unset it to start; "
+                        + "see README, Configuration)");
+            }
+        }
     }
 
     /** QUEEN_ENCRYPTION_KEY: 64 hex characters, a 32-byte AES-256 key (spec 4.7). */

@@ -29,7 +29,9 @@ public final class Databases {
                 .setProperties(Map.of(
                         "application_name", "queen-jvm",
                         "client_min_messages", "warning",
-                        "statement_timeout", Integer.toString(config.statementTimeoutMs)));
+                        "statement_timeout", Integer.toString(config.statementTimeoutMs),
+                        "lock_timeout", Integer.toString(config.lockTimeoutMs),
+                        "idle_in_transaction_session_timeout", Integer.toString(config.idleInTransactionTimeoutMs)));
         if (config.pgSsl) {
             options.setSslMode(SslMode.REQUIRE);
         }

@@ -7,6 +7,18 @@ public final class DbErrors {
     private DbErrors() {
     }
 
+    /**
+     * The statement gave up on contention: a lock wait past DB_LOCK_TIMEOUT, a statement past
+     * DB_STATEMENT_TIMEOUT, a deadlock or serialization failure. Worth retrying.
+     */
+    public static boolean isBusy(Throwable error) {
+        if (error instanceof PgException) {
+            String state = ((PgException) error).getSqlState();
+            return "55P03".equals(state) || "57014".equals(state) || "40P01".equals(state) || "40001".equals(state);
+        }
+        return false;
+    }
+
     /** Connection refused/reset/timed out, pool exhausted, or the server shutting down. */
     public static boolean isUnavailable(Throwable error) {
         if (error instanceof PgException) {

@@ -97,6 +97,13 @@ final class Responses {
             error(ctx, 503, "Database unavailable, try again shortly");
             return;
         }
+        if (DbErrors.isBusy(error)) {
+            LOG.warn("Database busy while serving {} {}: {}", ctx.request().method(), ctx.request().path(),
+                    error.toString());
+            ctx.response().putHeader("Retry-After", "1");
+            error(ctx, 503, "The database is busy (a lock wait or statement timed out); try again shortly");
+            return;
+        }
         // what the database said stays in the log: the client gets what it can act on, never
         // PostgreSQL's text (which names tables, indexes and internals)
         String invalid = DbErrors.invalidInputMessage(error);
