@@ -61,6 +61,12 @@ class BufferOrderTest {
         // still buffered: the same partition goes behind them, another partition does not wait
         assertEquals("buffered", push(q, "held", 5));
         assertEquals("queued", push(q, "free", 0));
+        // a transaction cannot wait in the buffer: told to retry rather than overtake
+        JsonObject txn = new JsonObject().put("operations", new JsonArray().add(new JsonObject().put("type", "push")
+                .put("items", new JsonArray().add(new JsonObject().put("queue", q).put("partition", "held")
+                        .put("payload", new JsonObject().put("seq", 99))))));
+        Http.Response refused = http.post("/api/v1/transaction", txn);
+        assertEquals(503, refused.status(), refused.body());
 
         List<Integer> order = new ArrayList<>();
         long deadline = System.currentTimeMillis() + 20_000;

@@ -372,6 +372,14 @@ final class MessageRoutes {
                     .endObject().toString());
             return;
         }
+        for (TransactionOp op : ops) {
+            if (op instanceof TransactionOp.Push push && buffer.holdsEarlierPushes(push.batch())) {
+                // a transaction cannot wait in the file buffer, and must not overtake what does
+                ctx.response().putHeader("Retry-After", "1");
+                throw new ApiError(503, "A partition of this transaction has pushes from a database outage or "
+                        + "push maintenance still being replayed; try again shortly");
+            }
+        }
         transactions.execute(ops).onComplete(ar -> {
             workerMetrics.jobsDone(1);
             if (ar.failed()) {
