@@ -100,6 +100,9 @@ public final class QueenServer {
         // unpacking the embedded PostgreSQL and class loading leave garbage behind: collect it
         // now so that a small heap can give the memory back before traffic arrives
         System.gc();
+        for (String setting : config.noEffectSettings) {
+            LOG.warn("Setting without effect on this server: {}", setting);
+        }
         if (config.jwt.keysWithoutAuth) {
             LOG.warn("Authentication: {}", config.jwt.describe());
         } else {

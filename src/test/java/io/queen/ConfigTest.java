@@ -56,6 +56,12 @@ class ConfigTest {
             assertTrue(e.getMessage().startsWith(c[0]), env + ": " + e.getMessage());
         }
         assertTrue(QueenConfig.from(Map.of("JWT_ENABLED", "true", "JWT_SECRET", secret)).jwt.enabled);
+        // the reference's engine knobs start, and are named as having no effect
+        QueenConfig reference = QueenConfig.from(Map.of("QUEEN_VEGAS_ALPHA", "3", "QUEEN_POP_MAX_HOLD_MS", "5",
+                "QUEEN_PUSH_MAX_CONCURRENT", "4", "QUEEN_UDP_PEERS", "a:6633"));
+        assertEquals(3, reference.noEffectSettings.size(), reference.noEffectSettings.toString());
+        assertTrue(reference.noEffectSettings.get(0).startsWith("QUEEN_VEGAS_ALPHA ("), reference.noEffectSettings.toString());
+        assertEquals(4, reference.pushMaxInFlight);
         // switched off explicitly: nothing is promised, nothing refused
         assertEquals(6632, QueenConfig.from(Map.of("JWT_ENABLED", "false")).port);
     }

@@ -101,6 +101,8 @@ public final class QueenConfig {
     public final int idleTimeoutMs;
     /** A request's body must arrive within this after its headers. */
     public final int bodyTimeoutMs;
+    /** Reference variables set in the environment that have no effect here, each with the reason. */
+    public final java.util.List<String> noEffectSettings;
     /** JWT authentication (off unless JWT_ENABLED=true). */
     public final JwtSettings jwt;
 
@@ -108,6 +110,7 @@ public final class QueenConfig {
         encryptionKey = encryptionKey(env);
         queueCacheRefreshMs = env.integer("QUEEN_CACHE_REFRESH_INTERVAL_MS", 5000, 100, 3_600_000);
         jwt = new JwtSettings(env);
+        noEffectSettings = ReferenceOnlySettings.setIn(env);
         host = env.string("HOST", "0.0.0.0");
         maxConnections = env.integer("QUEEN_MAX_CONNECTIONS", 4_000, 1, 1_000_000);
         headerTimeoutMs = env.integer("QUEEN_HTTP_HEADER_TIMEOUT_MS", 10_000, 100, 3_600_000);
