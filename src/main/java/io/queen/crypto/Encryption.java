@@ -98,13 +98,18 @@ public final class Encryption {
     private static final Readable NO_KEY = new Readable(null,
             "payload is encrypted and this server has no QUEEN_ENCRYPTION_KEY");
 
+    /** The cheap test every read path runs first: false for every payload that is not an envelope. */
+    public static boolean mayBeEncrypted(String stored) {
+        return stored != null && stored.startsWith("{\"iv\": ");
+    }
+
     /**
      * Decrypts a payload read from {@code messages.payload::text} if it is an encrypted envelope.
      * PostgreSQL prints a jsonb object's keys shortest first, so an envelope's text starts with
      * {@code {"iv": }: every other payload is passed through after one prefix comparison.
      */
     public Readable read(String stored) {
-        if (stored == null || !stored.startsWith("{\"iv\": ")) {
+        if (!mayBeEncrypted(stored)) {
             return new Readable(stored, null);
         }
         PayloadCipher.Envelope envelope = PayloadCipher.Envelope.of(stored);

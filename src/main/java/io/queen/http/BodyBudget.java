@@ -64,8 +64,8 @@ public final class BodyBudget {
                 return;
             }
             if (!reserve(bytes)) {
-                ctx.response().putHeader("Retry-After", "1").putHeader(HttpHeaders.CONNECTION, "close");
-                Responses.error(ctx, 503, "The server is receiving other large request bodies; retry shortly");
+                ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+                Responses.retryShortly(ctx, "The server is receiving other large request bodies; retry shortly");
                 return;
             }
             ctx.addEndHandler(ar -> free.addAndGet(bytes));

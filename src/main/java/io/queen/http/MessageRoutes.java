@@ -375,9 +375,9 @@ final class MessageRoutes {
         for (TransactionOp op : ops) {
             if (op instanceof TransactionOp.Push push && buffer.holdsEarlierPushes(push.batch())) {
                 // a transaction cannot wait in the file buffer, and must not overtake what does
-                ctx.response().putHeader("Retry-After", "1");
-                throw new ApiError(503, "A partition of this transaction has pushes from a database outage or "
+                Responses.retryShortly(ctx, "A partition of this transaction has pushes from a database outage or "
                         + "push maintenance still being replayed; try again shortly");
+                return;
             }
         }
         transactions.execute(ops).onComplete(ar -> {

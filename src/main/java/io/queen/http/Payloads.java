@@ -12,7 +12,7 @@ final class Payloads {
      * written as null with a {@code decryptionError} beside it, never as the ciphertext.
      */
     static JsonOut write(JsonOut out, String name, String stored, Encryption encryption) {
-        if (stored == null || !stored.startsWith("{\"iv\": ")) {
+        if (!Encryption.mayBeEncrypted(stored)) {
             return out.name(name).raw(stored);
         }
         Encryption.Readable readable = encryption.read(stored);

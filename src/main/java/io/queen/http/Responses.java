@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Writes JSON responses with the headers every Queen client expects, and maps failures. */
-final class Responses {
+public final class Responses {
     private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
 
     private Responses() {
@@ -53,8 +53,16 @@ final class Responses {
         response.setStatusCode(204).end();
     }
 
-    static void error(RoutingContext ctx, int status, String message) {
+    public static void error(RoutingContext ctx, int status, String message) {
         json(ctx, status, new JsonOut().beginObject().field("error", message).endObject().toString());
+    }
+
+    /** 503 with Retry-After: a condition that passes by itself (contention, a full budget, a replay). */
+    static void retryShortly(RoutingContext ctx, String message) {
+        if (!ctx.response().ended()) {
+            ctx.response().putHeader("Retry-After", "1");
+        }
+        error(ctx, 503, message);
     }
 
 
@@ -100,8 +108,7 @@ final class Responses {
         if (DbErrors.isBusy(error)) {
             LOG.warn("Database busy while serving {} {}: {}", ctx.request().method(), ctx.request().path(),
                     error.toString());
-            ctx.response().putHeader("Retry-After", "1");
-            error(ctx, 503, "The database is busy (a lock wait or statement timed out); try again shortly");
+            retryShortly(ctx, "The database is busy (a lock wait or statement timed out); try again shortly");
             return;
         }
         // what the database said stays in the log: the client gets what it can act on, never

@@ -76,15 +76,12 @@ public final class PushBatch {
             all.traceIds.addAll(b.traceIds);
             all.producers.addAll(b.producers);
         }
-        for (PushBatch b : batches) {
-            if (b.encrypted != null) {
-                all.encrypted = new ArrayList<>(all.queues.size());
-                for (PushBatch c : batches) {
-                    for (int i = 0; i < c.size(); i++) {
-                        all.encrypted.add(c.encrypted(i));
-                    }
+        if (batches.stream().anyMatch(b -> b.encrypted != null)) {
+            all.encrypted = new ArrayList<>(all.queues.size());
+            for (PushBatch b : batches) {
+                for (int i = 0; i < b.size(); i++) {
+                    all.encrypted.add(b.encrypted(i));
                 }
-                break;
             }
         }
         return all;
