@@ -1,6 +1,7 @@
 package io.queen;
 
 import io.queen.buffer.FileBufferVerticle;
+import io.queen.config.DatabaseSettings;
 import io.queen.config.QueenConfig;
 import io.queen.db.Databases;
 import io.queen.db.EmbeddedDatabase;
@@ -17,11 +18,11 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -41,22 +42,24 @@ public final class QueenServer {
 
     public static QueenServer start(QueenConfig config) throws Exception {
         EmbeddedDatabase embedded = null;
-        String host = config.pgHost;
-        int port = config.pgPort;
+        DatabaseSettings database = config.db;
         if (config.embeddedDatabase()) {
             embedded = EmbeddedDatabase.start(config.dataDir, 0);
-            host = "localhost";
-            port = embedded.port();
+            database = config.db.at(List.of(new DatabaseSettings.Address("localhost", embedded.port())));
             LOG.info("Database: embedded PostgreSQL, data in {}", config.dataDir);
         } else {
-            LOG.info("Database: PostgreSQL at {}:{}/{} as {}", host, port, config.pgDatabase, config.pgUser);
+            LOG.info("Database: {}", database.describe());
+            if (database.transactionPooler && !config.peerNotify) {
+                LOG.warn("No LISTEN through the transaction pooler (set PG_DIRECT_HOST to PostgreSQL itself): "
+                        + "long-polls on this server see other servers' pushes only at their re-check interval");
+            }
         }
-        PgConnectOptions connect = Databases.connectOptions(config, host, port);
+        DatabaseSettings connect = database;
         Vertx vertx = Vertx.vertx(new VertxOptions()
                 .setEventLoopPoolSize(config.workers)
                 .setPreferNativeTransport(true));
         try {
-            Pool setup = Databases.pool(vertx, connect, config.connectTimeoutMs, 1, "setup");
+            Pool setup = Databases.pool(vertx, connect, 1, "setup");
             try {
                 Migrations.apply(setup).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
             } finally {
@@ -108,6 +111,8 @@ public final class QueenServer {
         } else {
             LOG.info("Authentication: {}", config.jwt.describe());
         }
+        LOG.info("Network transport: {}", vertx.isNativeTransportEnabled() ? "Linux native (epoll)"
+                : "JDK (no TCP_USER_TIMEOUT on database sockets: " + vertx.unavailableNativeTransportCause() + ")");
         LOG.info("Queen listening on {}:{} with {} worker(s); database connections: {} hot-path + {} other "
                         + "(background pools, jobs, file buffer, LISTEN; at most {} in total)", config.host, config.port,
                 config.workers, config.totalHotConnections(), config.totalBackgroundConnections(),

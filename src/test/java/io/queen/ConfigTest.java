@@ -1,6 +1,7 @@
 package io.queen;
 
 import io.queen.config.ConfigException;
+import io.queen.config.DatabaseSettings;
 import io.queen.config.QueenConfig;
 import org.junit.jupiter.api.Test;
 
@@ -8,6 +9,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,8 +45,15 @@ class ConfigTest {
                 {"QUEEN_ENCRYPTION_KEY", "QUEEN_ENCRYPTION_KEY", "00".repeat(31)},
                 {"QUEEN_ENCRYPTION_KEY", "QUEEN_ENCRYPTION_KEY", "zz".repeat(32)},
                 {"CORS_ALLOWED_ORIGINS", "CORS_ALLOWED_ORIGINS", "app.example.com"},
-                {"DB_KEEPALIVES_IDLE", "DB_KEEPALIVES_IDLE", "30"},
+                {"DB_KEEPALIVES_IDLE", "DB_KEEPALIVES_IDLE", "0"},
                 {"PG_SSL_REJECT_UNAUTHORIZED", "PG_SSL_REJECT_UNAUTHORIZED", "false"},
+                {"PG_SSL_ROOT_CERT", "PG_HOST", "db", "PG_USE_SSL", "true", "PG_SSL_ROOT_CERT", "/no/such/ca.pem"},
+                {"PG_USE_SSL", "PG_USE_SSL", "true"},
+                {"PG_TRANSACTION_POOLER", "PG_TRANSACTION_POOLER", "true"},
+                {"PG_HOST", "PG_HOST", "db1,db2:port"},
+                {"PG_HOST", "PG_HOST", "db1,,db2"},
+                {"PG_DIRECT_HOST", "PG_HOST", "bouncer", "PG_DIRECT_HOST", "db"},
+                {"QUEEN_PEER_NOTIFY", "PG_HOST", "bouncer", "PG_TRANSACTION_POOLER", "true", "QUEEN_PEER_NOTIFY", "true"},
                 {"DB_LOCK_TIMEOUT", "DB_LOCK_TIMEOUT", "soon"},
         };
         for (String[] c : refused) {
@@ -80,7 +89,7 @@ class ConfigTest {
         // the reference opens 95 % of DB_POOL_SIZE: 19, the jobs, file-buffer and LISTEN connections included
         assertEquals(19, reference.totalBackgroundConnections());
         assertEquals(16, java.util.Arrays.stream(reference.backgroundPoolSizes).sum());
-        assertEquals("db.example", reference.pgHost);
+        assertEquals("[db.example:5432]", reference.db.hosts.toString());
 
         QueenConfig tiny = QueenConfig.from(Map.of("QUEEN_THREADS", "4", "DB_POOL_SIZE", "3"));
         assertEquals(2, tiny.totalBackgroundConnections());
@@ -88,6 +97,25 @@ class ConfigTest {
         // no LISTEN, background requests share the hot-path pools; the jobs and file-buffer
         // connections always open (one over this tiny budget)
         assertEquals(2, tinier.totalBackgroundConnections());
+    }
+
+    @Test
+    void severalDatabaseHostsAndThePoolerMode() {
+        QueenConfig several = QueenConfig.from(Map.of("PG_HOST", "db1, db2:5433,[::1]:6000", "PG_PORT", "5544"));
+        assertEquals("[db1:5544, db2:5433, ::1:6000]", several.db.hosts.toString());
+        assertTrue(several.peerNotify);
+        QueenConfig pooled = QueenConfig.from(Map.of("PG_HOST", "bouncer:6432", "PG_TRANSACTION_POOLER", "true"));
+        assertTrue(pooled.db.transactionPooler);
+        // LISTEN cannot go through the pooler: off unless PostgreSQL itself is named
+        assertFalse(pooled.peerNotify);
+        QueenConfig direct = QueenConfig.from(Map.of("PG_HOST", "bouncer:6432", "PG_TRANSACTION_POOLER", "true",
+                "PG_DIRECT_HOST", "db:5432"));
+        assertTrue(direct.peerNotify);
+        assertEquals("db:5432", direct.db.direct.toString());
+        assertEquals(DatabaseSettings.Tls.VERIFY,
+                QueenConfig.from(Map.of("PG_HOST", "db", "PG_USE_SSL", "true")).db.tls);
+        assertEquals(DatabaseSettings.Tls.ENCRYPT, QueenConfig.from(Map.of("PG_HOST", "db", "PG_USE_SSL", "true",
+                "PG_SSL_REJECT_UNAUTHORIZED", "false")).db.tls);
     }
 
     @Test

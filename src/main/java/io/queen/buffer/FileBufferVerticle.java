@@ -1,5 +1,6 @@
 package io.queen.buffer;
 
+import io.queen.config.DatabaseSettings;
 import io.queen.config.QueenConfig;
 import io.queen.db.Databases;
 import io.queen.maintenance.MaintenanceBus;
@@ -12,7 +13,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +37,7 @@ public final class FileBufferVerticle extends VerticleBase {
     private static final long START_REPLAY_PROGRESS_MS = 5000;
 
     private final QueenConfig config;
-    private final PgConnectOptions connect;
+    private final DatabaseSettings connect;
     private final MaintenanceState maintenance = new MaintenanceState();
 
     private BufferFiles files;
@@ -45,7 +45,7 @@ public final class FileBufferVerticle extends VerticleBase {
     private BufferDrainer drainer;
     private Pool pool;
 
-    public FileBufferVerticle(QueenConfig config, PgConnectOptions connect, BufferedPartitions partitions) {
+    public FileBufferVerticle(QueenConfig config, DatabaseSettings connect, BufferedPartitions partitions) {
         this.partitions = partitions;
         this.config = config;
         this.connect = connect;
@@ -59,7 +59,7 @@ public final class FileBufferVerticle extends VerticleBase {
             LOG.info("File buffer {}: {} event(s) left from an earlier run will be replayed", config.bufferDir,
                     files.pendingEvents());
         }
-        pool = Databases.pool(vertx, connect, config.connectTimeoutMs, 1, "file-buffer");
+        pool = Databases.pool(vertx, connect, 1, "file-buffer");
         drainer = new BufferDrainer(files, pool, maintenance, new WakeUps(vertx.eventBus()), config.bufferMaxBatch);
         MaintenanceBus.follow(vertx.eventBus(), MaintenanceBus.BUFFER_HOLDER, maintenance, key -> {
         });

@@ -14,25 +14,14 @@ public final class QueenConfig {
     public final int port;
     public final int workers;
 
-    /** Null when no PG_HOST is set: the server then runs its own embedded PostgreSQL. */
-    public final String pgHost;
-    public final int pgPort;
-    public final String pgDatabase;
-    public final String pgUser;
-    public final String pgPassword;
-    public final boolean pgSsl;
+    /** PostgreSQL: where (none: the embedded one), as whom, timeouts, TLS, pooler. */
+    public final DatabaseSettings db;
     public final Path dataDir;
 
     /** Hot-path connections of each worker, index = worker number. */
     public final int[] hotPoolSizes;
     /** Connections for everything else, per worker; 0 means "share the hot-path pool". */
     public final int[] backgroundPoolSizes;
-    public final int connectTimeoutMs;
-    public final int statementTimeoutMs;
-    /** lock_timeout of every connection: a statement waiting longer for a lock fails. */
-    public final int lockTimeoutMs;
-    /** idle_in_transaction_session_timeout of every connection. */
-    public final int idleInTransactionTimeoutMs;
 
     public final long maxBodyBytes;
     /** Request bodies being received at once may add up to this many bytes; more wait for a 503 retry. */
@@ -123,12 +112,7 @@ public final class QueenConfig {
                 ? env.integer("QUEEN_THREADS", cores, 1, 1024)
                 : env.integer("NUM_WORKERS", cores, 1, 1024);
 
-        pgHost = env.has("PG_HOST") ? env.string("PG_HOST", null) : null;
-        pgPort = env.integer("PG_PORT", 5432, 1, 65535);
-        pgDatabase = env.string("PG_DB", "postgres");
-        pgUser = env.string("PG_USER", "postgres");
-        pgPassword = env.string("PG_PASSWORD", "postgres");
-        pgSsl = env.bool("PG_USE_SSL", false);
+        db = new DatabaseSettings(env);
         dataDir = Path.of(env.string("QUEEN_DATA_DIR", "./queen-data")).toAbsolutePath().normalize();
 
         hotPoolSizes = new int[workers];
@@ -142,7 +126,13 @@ public final class QueenConfig {
         // the reference opens 95 % of DB_POOL_SIZE off the hot path; never open more than it
         // would, the process's own connections (jobs, LISTEN) included; no room: no LISTEN
         int budget = env.has("DB_POOL_SIZE") ? env.integer("DB_POOL_SIZE", 150, 0, 10_000) * 95 / 100 : -1;
-        peerNotify = env.bool("QUEEN_PEER_NOTIFY", true) && (budget < 0 || budget >= 3);
+        // LISTEN needs a session of its own, which a transaction pooler does not keep
+        boolean listenReachable = !db.transactionPooler || db.direct != null;
+        if (env.bool("QUEEN_PEER_NOTIFY", false) && !listenReachable) {
+            throw new ConfigException("QUEEN_PEER_NOTIFY=true needs PG_DIRECT_HOST with PG_TRANSACTION_POOLER=true: "
+                    + "LISTEN does not work through a pooler in transaction mode");
+        }
+        peerNotify = env.bool("QUEEN_PEER_NOTIFY", true) && listenReachable && (budget < 0 || budget >= 3);
         // the background jobs' and the file buffer's connections, plus LISTEN when there is room
         processConnections = 2 + (peerNotify ? 1 : 0);
         backgroundPoolSizes = new int[workers];
@@ -151,11 +141,6 @@ public final class QueenConfig {
         } else {
             java.util.Arrays.fill(backgroundPoolSizes, 2);
         }
-        connectTimeoutMs = env.integer("DB_CONNECTION_TIMEOUT", 2000, 100, 600_000);
-        statementTimeoutMs = env.integer("DB_STATEMENT_TIMEOUT", 30_000, 0, 86_400_000);
-        lockTimeoutMs = env.integer("DB_LOCK_TIMEOUT", 10_000, 0, 86_400_000);
-        idleInTransactionTimeoutMs = env.integer("DB_IDLE_TIMEOUT", 30_000, 0, 86_400_000);
-        refuseUnsupported(env);
 
         // a body costs about 3.5 times its size in heap on its way to PostgreSQL (measured: four
         // 8 MB pushes at once exhaust a 128 MB heap); by default the bodies being received at
@@ -201,20 +186,6 @@ public final class QueenConfig {
         bufferEventsPerFile = env.integer("FILE_BUFFER_EVENTS_PER_FILE", 10_000, 1, 100_000_000);
     }
 
-    /**
-     * Settings of the reference this server does not implement: set, they would be silently
-     * ignored, so the start stops and names them.
-     */
-    private static void refuseUnsupported(Env env) {
-        for (String name : new String[]{"DB_KEEPALIVES_IDLE", "DB_KEEPALIVES_INTERVAL", "DB_KEEPALIVES_COUNT",
-                "DB_TCP_USER_TIMEOUT_MS", "PG_SSL_REJECT_UNAUTHORIZED"}) {
-            if (env.has(name)) {
-                throw new ConfigException(name + " is not supported by this server yet (unset it to start; "
-                        + "see README, Configuration)");
-            }
-        }
-    }
-
     /** QUEEN_ENCRYPTION_KEY: 64 hex characters, a 32-byte AES-256 key (spec 4.7). */
     private static byte[] encryptionKey(Env env) {
         if (!env.has("QUEEN_ENCRYPTION_KEY")) {
@@ -254,7 +225,7 @@ public final class QueenConfig {
     }
 
     public boolean embeddedDatabase() {
-        return pgHost == null;
+        return db.embedded();
     }
 
     public int totalHotConnections() {

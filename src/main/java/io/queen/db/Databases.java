@@ -1,58 +1,130 @@
 package io.queen.db;
 
-import io.queen.config.QueenConfig;
+import io.queen.config.DatabaseSettings;
+import io.queen.config.DatabaseSettings.Address;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.TrustOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 
+import javax.net.ssl.TrustManagerFactory;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** Connection settings and pool creation; each worker builds its own pools from these. */
 public final class Databases {
     private Databases() {
     }
 
-    public static PgConnectOptions connectOptions(QueenConfig config, String host, int port) {
+    /** How to reach one of the configured servers: database, credentials, session settings, TLS. */
+    public static PgConnectOptions connectOptions(DatabaseSettings db, Address at) {
+        Map<String, String> session = new HashMap<>();
+        session.put("application_name", "queen-jvm");
+        if (!db.transactionPooler) {
+            // PgBouncer refuses startup parameters it does not know; behind it these come from
+            // the role or database (README, "PgBouncer")
+            session.put("client_min_messages", "warning");
+            session.put("statement_timeout", Integer.toString(db.statementTimeoutMs));
+            session.put("lock_timeout", Integer.toString(db.lockTimeoutMs));
+            session.put("idle_in_transaction_session_timeout", Integer.toString(db.idleInTransactionTimeoutMs));
+            // PostgreSQL's side of the socket: a server that vanished stops holding locks soon
+            session.put("tcp_keepalives_idle", Integer.toString(db.keepalivesIdleSeconds));
+            session.put("tcp_keepalives_interval", Integer.toString(db.keepalivesIntervalSeconds));
+            session.put("tcp_keepalives_count", Integer.toString(db.keepalivesCount));
+            session.put("tcp_user_timeout", Integer.toString(db.tcpUserTimeoutMs));
+        }
         PgConnectOptions options = new PgConnectOptions()
-                .setHost(host)
-                .setPort(port)
-                .setDatabase(config.pgDatabase)
-                .setUser(config.pgUser)
-                .setPassword(config.pgPassword)
-                .setCachePreparedStatements(true)
+                .setHost(at.host())
+                .setPort(at.port())
+                .setDatabase(db.database)
+                .setUser(db.user)
+                .setPassword(db.password)
+                // a pooler in transaction mode hands each transaction to any server connection,
+                // where a statement prepared on another one does not exist
+                .setCachePreparedStatements(!db.transactionPooler)
+                .setUseLayer7Proxy(db.transactionPooler)
                 .setPreparedStatementCacheMaxSize(64)
                 .setReconnectAttempts(0)
-                .setProperties(Map.of(
-                        "application_name", "queen-jvm",
-                        "client_min_messages", "warning",
-                        "statement_timeout", Integer.toString(config.statementTimeoutMs),
-                        "lock_timeout", Integer.toString(config.lockTimeoutMs),
-                        "idle_in_transaction_session_timeout", Integer.toString(config.idleInTransactionTimeoutMs)));
-        if (config.pgSsl) {
-            options.setSslMode(SslMode.REQUIRE);
+                .setProperties(session);
+        switch (db.tls) {
+            case OFF -> options.setSslMode(SslMode.DISABLE);
+            case ENCRYPT -> options.setSslMode(SslMode.REQUIRE).setSslOptions(new ClientSSLOptions().setTrustAll(true));
+            case VERIFY -> options.setSslMode(SslMode.VERIFY_FULL).setSslOptions(new ClientSSLOptions()
+                    .setHostnameVerificationAlgorithm("HTTPS")
+                    .setTrustOptions(db.sslRootCert != null
+                            ? new PemTrustOptions().addCertPath(db.sslRootCert.toString())
+                            : jdkTrustStore()));
         }
         return options;
     }
 
-    public static Pool pool(Vertx vertx, PgConnectOptions connect, int connectTimeoutMs, int size, String name) {
+    /** The JDK's own CA certificates, as a browser or libpq's sslrootcert=system would use. */
+    private static TrustOptions jdkTrustStore() {
+        try {
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init((KeyStore) null);
+            return TrustOptions.wrap(factory);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("The JDK's trust store cannot be read", e);
+        }
+    }
+
+    /** Socket options for every database connection (keepalive: {@link SocketTuning}). */
+    static NetClientOptions netOptions(DatabaseSettings db) {
+        return new NetClientOptions().setConnectTimeout(db.connectTimeoutMs).setTcpNoDelay(true);
+    }
+
+    public static Pool pool(Vertx vertx, DatabaseSettings db, int size, String name) {
         PoolOptions options = new PoolOptions()
                 .setMaxSize(size)
                 .setName(name)
                 // a request waits for a connection at most this long, then fails (503)
                 .setConnectionTimeout(10)
-                .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
+                .setConnectionTimeoutUnit(TimeUnit.SECONDS)
                 .setMaxWaitQueueSize(10_000)
                 .setIdleTimeout(60)
-                .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
-        return PgBuilder.pool()
-                .with(options)
-                .with(new NetClientOptions().setConnectTimeout(connectTimeoutMs).setTcpNoDelay(true))
-                .connectingTo(connect)
-                .using(vertx)
-                .build();
+                .setIdleTimeoutUnit(TimeUnit.SECONDS);
+        var builder = PgBuilder.pool().with(options).with(netOptions(db)).using(vertx)
+                .withConnectHandler(conn -> {
+                    SocketTuning.apply(conn, db);
+                    conn.close(); // hands it to the pool
+                });
+        if (db.hosts.size() == 1) {
+            return builder.connectingTo(connectOptions(db, db.hosts.get(0))).build();
+        }
+        // connections opened before a switch-over may sit on a server that has become a
+        // standby; a bounded life moves them to the new primary
+        options.setMaxLifetime(60).setMaxLifetimeUnit(TimeUnit.SECONDS);
+        return builder.connectingTo(new PrimaryLocator(vertx, db)).build();
+    }
+
+    /**
+     * One connection outside any pool (LISTEN): to PG_DIRECT_HOST when a pooler is in the way,
+     * otherwise to the primary.
+     */
+    public static Future<PgConnection> connectDirect(Vertx vertx, DatabaseSettings db) {
+        Future<PgConnectOptions> target = db.direct != null
+                ? Future.succeededFuture(connectOptions(db.bypassingPooler(), db.direct))
+                : db.hosts.size() == 1
+                ? Future.succeededFuture(connectOptions(db, db.hosts.get(0)))
+                : new PrimaryLocator(vertx, db).get().map(o -> (PgConnectOptions) o);
+        return target.compose(options -> PgConnection.connect(vertx, options)
+                .timeout(db.connectTimeoutMs + 1000L, TimeUnit.MILLISECONDS))
+                .andThen(connected -> {
+                    if (connected.succeeded()) {
+                        SocketTuning.apply(connected.result(), db);
+                    }
+                });
     }
 }

@@ -1,5 +1,6 @@
 package io.queen.http;
 
+import io.queen.config.DatabaseSettings;
 import io.queen.admin.Analytics;
 import io.queen.auth.AuthHandler;
 import io.queen.admin.ConsumerGroupAdmin;
@@ -30,7 +31,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +45,7 @@ public final class QueenVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(QueenVerticle.class);
 
     private final QueenConfig config;
-    private final PgConnectOptions connect;
+    private final DatabaseSettings connect;
     private final int workerId;
     private final QueenMetrics metrics;
 
@@ -63,7 +63,7 @@ public final class QueenVerticle extends VerticleBase {
     private WorkerMetricsReporter metricsReporter;
     private final MaintenanceState maintenance = new MaintenanceState();
 
-    public QueenVerticle(QueenConfig config, PgConnectOptions connect, int workerId, QueenMetrics metrics,
+    public QueenVerticle(QueenConfig config, DatabaseSettings connect, int workerId, QueenMetrics metrics,
                          BodyBudget bodies, BufferedPartitions bufferedPartitions) {
         this.bodies = bodies;
         this.bufferedPartitions = bufferedPartitions;
@@ -75,10 +75,10 @@ public final class QueenVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        hotPool = Databases.pool(vertx, connect, config.connectTimeoutMs, config.hotPoolSizes[workerId], "hot-" + workerId);
+        hotPool = Databases.pool(vertx, connect, config.hotPoolSizes[workerId], "hot-" + workerId);
         int background = config.backgroundPoolSizes[workerId];
         backgroundPool = background > 0
-                ? Databases.pool(vertx, connect, config.connectTimeoutMs, background, "background-" + workerId)
+                ? Databases.pool(vertx, connect, background, "background-" + workerId)
                 : hotPool;
 
         longPolls = new LongPolls(metrics);

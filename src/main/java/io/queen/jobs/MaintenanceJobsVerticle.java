@@ -1,12 +1,12 @@
 package io.queen.jobs;
 
+import io.queen.config.DatabaseSettings;
 import io.queen.config.QueenConfig;
 import io.queen.db.Databases;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +32,7 @@ public final class MaintenanceJobsVerticle extends VerticleBase {
             new JsonObject().put("skipped", true).put("reason", "another_instance_running");
 
     private final QueenConfig config;
-    private final PgConnectOptions connect;
+    private final DatabaseSettings connect;
 
     private Pool pool;
     /** The run in progress (or the last one): the next run starts after it. Event-loop only. */
@@ -41,14 +41,14 @@ public final class MaintenanceJobsVerticle extends VerticleBase {
     /** Pending timer per job name. Event-loop only. */
     private final Map<String, Long> timers = new HashMap<>();
 
-    public MaintenanceJobsVerticle(QueenConfig config, PgConnectOptions connect) {
+    public MaintenanceJobsVerticle(QueenConfig config, DatabaseSettings connect) {
         this.config = config;
         this.connect = connect;
     }
 
     @Override
     public Future<?> start() {
-        pool = Databases.pool(vertx, connect, config.connectTimeoutMs, 1, "jobs");
+        pool = Databases.pool(vertx, connect, 1, "jobs");
         schedule("Retention", JobLock.JOBS, new RetentionJob(config), config.retentionIntervalMs, 1);
         schedule("Eviction", JobLock.JOBS, new EvictionJob(config), config.evictionIntervalMs, 1);
         StatsJob stats = new StatsJob(config);

@@ -1,12 +1,13 @@
 package io.queen.queue;
 
+import io.queen.db.Databases;
+import io.queen.config.DatabaseSettings;
 import io.queen.db.SqlFiles;
 import io.queen.maintenance.MaintenanceBus;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
@@ -34,7 +35,7 @@ public final class PeerWakeUps extends VerticleBase {
     /** NOTIFY payloads are limited to 8000 bytes; stay well below. */
     private static final int MAX_PAYLOAD = 7000;
 
-    private final PgConnectOptions connect;
+    private final DatabaseSettings connect;
     private final long coalesceMs;
     private final String serverId = UUID.randomUUID().toString();
 
@@ -45,7 +46,7 @@ public final class PeerWakeUps extends VerticleBase {
     private boolean flushScheduled;
     private boolean stopping;
 
-    public PeerWakeUps(PgConnectOptions connect, long coalesceMs) {
+    public PeerWakeUps(DatabaseSettings connect, long coalesceMs) {
         this.connect = connect;
         this.coalesceMs = coalesceMs;
     }
@@ -75,7 +76,7 @@ public final class PeerWakeUps extends VerticleBase {
         if (stopping) {
             return;
         }
-        PgConnection.connect(vertx, connect)
+        Databases.connectDirect(vertx, connect)
                 .compose(conn -> conn.query("LISTEN " + CHANNEL).execute().map(conn))
                 .onSuccess(conn -> {
                     connection = conn;

@@ -1,0 +1,177 @@
+package io.queen.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where PostgreSQL is and how to talk to it, with the reference's variable names. Several hosts
+ * in {@code PG_HOST} ("db1,db2:5433") mean a primary and its standbys: the server connects to
+ * whichever of them accepts writes, like libpq's {@code target_session_attrs=read-write}.
+ */
+public final class DatabaseSettings {
+    /** One PostgreSQL server. */
+    public record Address(String host, int port) {
+        @Override
+        public String toString() {
+            return host + ":" + port;
+        }
+    }
+
+    /** PG_USE_SSL and PG_SSL_REJECT_UNAUTHORIZED together. */
+    public enum Tls {
+        OFF,
+        /** Encrypted, the server's certificate is not checked (self-signed certificates work). */
+        ENCRYPT,
+        /** Encrypted, the certificate must chain to a trusted CA and name the host. */
+        VERIFY
+    }
+
+    /** Empty when no PG_HOST is set: the server then runs its own embedded PostgreSQL. */
+    public final List<Address> hosts;
+    public final String database;
+    public final String user;
+    public final String password;
+    public final Tls tls;
+    /** PG_SSL_ROOT_CERT: PEM file of the CA that signed the server's certificate, or null (JDK trust store). */
+    public final Path sslRootCert;
+    public final int connectTimeoutMs;
+    public final int statementTimeoutMs;
+    public final int lockTimeoutMs;
+    public final int idleInTransactionTimeoutMs;
+    public final int tcpUserTimeoutMs;
+    public final int keepalivesIdleSeconds;
+    public final int keepalivesIntervalSeconds;
+    public final int keepalivesCount;
+    /**
+     * PG_TRANSACTION_POOLER: connections go through a pooler in transaction mode (PgBouncer):
+     * no client-side prepared statement cache, and LISTEN (which needs a session of its own)
+     * goes to PG_DIRECT_HOST or is off.
+     */
+    public final boolean transactionPooler;
+    /** PG_DIRECT_HOST[:port]: PostgreSQL itself, bypassing the pooler, for LISTEN; or null. */
+    public final Address direct;
+
+    DatabaseSettings(Env env) {
+        int defaultPort = env.integer("PG_PORT", 5432, 1, 65535);
+        hosts = env.has("PG_HOST") ? addresses("PG_HOST", env.string("PG_HOST", ""), defaultPort) : List.of();
+        database = env.string("PG_DB", "postgres");
+        user = env.string("PG_USER", "postgres");
+        password = env.string("PG_PASSWORD", "postgres");
+        boolean ssl = env.bool("PG_USE_SSL", false);
+        boolean verify = env.bool("PG_SSL_REJECT_UNAUTHORIZED", true);
+        if (!ssl && (env.has("PG_SSL_REJECT_UNAUTHORIZED") || env.has("PG_SSL_ROOT_CERT"))) {
+            throw new ConfigException((env.has("PG_SSL_ROOT_CERT") ? "PG_SSL_ROOT_CERT" : "PG_SSL_REJECT_UNAUTHORIZED")
+                    + " is set but PG_USE_SSL is not true: set PG_USE_SSL=true to connect with TLS");
+        }
+        tls = !ssl ? Tls.OFF : verify ? Tls.VERIFY : Tls.ENCRYPT;
+        sslRootCert = env.has("PG_SSL_ROOT_CERT") ? Path.of(env.string("PG_SSL_ROOT_CERT", null)) : null;
+        if (sslRootCert != null && !Files.isReadable(sslRootCert)) {
+            throw new ConfigException("PG_SSL_ROOT_CERT names a file that cannot be read: " + sslRootCert);
+        }
+        if (sslRootCert != null && tls != Tls.VERIFY) {
+            throw new ConfigException("PG_SSL_ROOT_CERT is set but PG_SSL_REJECT_UNAUTHORIZED=false turns "
+                    + "certificate checks off: unset one of them");
+        }
+        connectTimeoutMs = env.integer("DB_CONNECTION_TIMEOUT", 2000, 100, 600_000);
+        statementTimeoutMs = env.integer("DB_STATEMENT_TIMEOUT", 30_000, 0, 86_400_000);
+        lockTimeoutMs = env.integer("DB_LOCK_TIMEOUT", 10_000, 0, 86_400_000);
+        idleInTransactionTimeoutMs = env.integer("DB_IDLE_TIMEOUT", 30_000, 0, 86_400_000);
+        tcpUserTimeoutMs = env.integer("DB_TCP_USER_TIMEOUT_MS", 30_000, 0, 86_400_000);
+        keepalivesIdleSeconds = env.integer("DB_KEEPALIVES_IDLE", 60, 1, 86_400);
+        keepalivesIntervalSeconds = env.integer("DB_KEEPALIVES_INTERVAL", 10, 1, 86_400);
+        keepalivesCount = env.integer("DB_KEEPALIVES_COUNT", 3, 1, 1000);
+        transactionPooler = env.bool("PG_TRANSACTION_POOLER", false);
+        direct = env.has("PG_DIRECT_HOST")
+                ? addresses("PG_DIRECT_HOST", env.string("PG_DIRECT_HOST", ""), defaultPort).get(0) : null;
+        if (direct != null && !transactionPooler) {
+            throw new ConfigException("PG_DIRECT_HOST is only used with PG_TRANSACTION_POOLER=true (it is where "
+                    + "LISTEN goes around the pooler): unset it, or set PG_TRANSACTION_POOLER=true");
+        }
+        if (hosts.isEmpty() && (transactionPooler || tls != Tls.OFF)) {
+            throw new ConfigException((transactionPooler ? "PG_TRANSACTION_POOLER" : "PG_USE_SSL")
+                    + " needs PG_HOST: the embedded PostgreSQL is reached directly and without TLS");
+        }
+    }
+
+    /** "a,b:5433" with the default port where none is given; PG_PORT may also list one port per host. */
+    private static List<Address> addresses(String variable, String value, int defaultPort) {
+        List<Address> result = new ArrayList<>();
+        for (String part : value.split(",")) {
+            String entry = part.trim();
+            if (entry.isEmpty()) {
+                throw new ConfigException(variable + " has an empty host in '" + value + "'");
+            }
+            int colon = entry.lastIndexOf(':');
+            // IPv6 addresses with a port are written in brackets: [::1]:5432
+            if (colon < 0 || entry.startsWith("[") && !entry.contains("]:") || !entry.startsWith("[")
+                    && entry.indexOf(':') != colon) {
+                result.add(new Address(entry.replace("[", "").replace("]", ""), defaultPort));
+                continue;
+            }
+            String host = entry.substring(0, colon).replace("[", "").replace("]", "");
+            String port = entry.substring(colon + 1);
+            try {
+                int p = Integer.parseInt(port);
+                if (p < 1 || p > 65535) {
+                    throw new NumberFormatException();
+                }
+                result.add(new Address(host, p));
+            } catch (NumberFormatException e) {
+                throw new ConfigException(variable + " entry '" + entry + "' has no valid port (host or host:port, "
+                        + "comma-separated)");
+            }
+        }
+        return List.copyOf(result);
+    }
+
+    public boolean embedded() {
+        return hosts.isEmpty();
+    }
+
+    /** The same settings pointing at other servers (the embedded database's address, found at start). */
+    public DatabaseSettings at(List<Address> addresses) {
+        return new DatabaseSettings(this, addresses, transactionPooler);
+    }
+
+    /** The same settings for a session of its own on PG_DIRECT_HOST, around the pooler. */
+    public DatabaseSettings bypassingPooler() {
+        return new DatabaseSettings(this, List.of(direct), false);
+    }
+
+    private DatabaseSettings(DatabaseSettings from, List<Address> addresses, boolean transactionPooler) {
+        hosts = List.copyOf(addresses);
+        database = from.database;
+        user = from.user;
+        password = from.password;
+        tls = from.tls;
+        sslRootCert = from.sslRootCert;
+        connectTimeoutMs = from.connectTimeoutMs;
+        statementTimeoutMs = from.statementTimeoutMs;
+        lockTimeoutMs = from.lockTimeoutMs;
+        idleInTransactionTimeoutMs = from.idleInTransactionTimeoutMs;
+        tcpUserTimeoutMs = from.tcpUserTimeoutMs;
+        keepalivesIdleSeconds = from.keepalivesIdleSeconds;
+        keepalivesIntervalSeconds = from.keepalivesIntervalSeconds;
+        keepalivesCount = from.keepalivesCount;
+        this.transactionPooler = transactionPooler;
+        direct = from.direct;
+    }
+
+    /** For the start-up log: where, as whom, how. */
+    public String describe() {
+        StringBuilder s = new StringBuilder();
+        s.append(hosts.size() == 1 ? "PostgreSQL at " : "PostgreSQL primary among ").append(hosts.size() == 1
+                ? hosts.get(0).toString() : hosts.toString()).append('/').append(database).append(" as ").append(user);
+        s.append(", TLS ").append(switch (tls) {
+            case OFF -> "off";
+            case ENCRYPT -> "on (certificate not verified)";
+            case VERIFY -> "on (certificate verified)";
+        });
+        if (transactionPooler) {
+            s.append(", through a transaction pooler").append(direct == null ? "" : " (LISTEN direct to " + direct + ")");
+        }
+        return s.toString();
+    }
+}
