@@ -61,7 +61,11 @@ public final class QueenServer {
         try {
             Pool setup = Databases.pool(vertx, connect, 1, "setup");
             try {
-                Migrations.apply(setup).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+                try {
+                    Migrations.apply(setup).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException(Databases.explainConnectFailure(connect, e), e.getCause());
+                }
             } finally {
                 setup.close();
             }

@@ -80,6 +80,33 @@ public final class Databases {
         }
     }
 
+    /**
+     * Why the first connection failed, for the start-up error: the causes in order and, for a
+     * TLS failure, what the settings asked for.
+     */
+    public static String explainConnectFailure(DatabaseSettings db, Throwable error) {
+        StringBuilder causes = new StringBuilder();
+        boolean tls = false;
+        for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof java.util.concurrent.ExecutionException) {
+                continue;
+            }
+            String text = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (causes.indexOf(text) < 0) {
+                causes.append(causes.length() == 0 ? "" : ": ").append(text);
+            }
+            // the client reports a refused certificate as "SSL handshake failed", without a cause
+            tls |= t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException
+                    || text.contains("SSL handshake");
+        }
+        String hint = !tls ? "" : db.tls == DatabaseSettings.Tls.VERIFY
+                ? " (TLS: the server's certificate must chain to " + (db.sslRootCert != null ? "PG_SSL_ROOT_CERT"
+                : "a CA the JDK trusts; set PG_SSL_ROOT_CERT to your CA's PEM file") + " and name the host in PG_HOST; "
+                + "PG_SSL_REJECT_UNAUTHORIZED=false encrypts without checking it)"
+                : " (TLS handshake failed)";
+        return "Cannot connect to " + db.hosts + ": " + causes + hint;
+    }
+
     /** Socket options for every database connection (keepalive: {@link SocketTuning}). */
     static NetClientOptions netOptions(DatabaseSettings db) {
         return new NetClientOptions().setConnectTimeout(db.connectTimeoutMs).setTcpNoDelay(true);
