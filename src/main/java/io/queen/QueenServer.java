@@ -49,17 +49,15 @@ public final class QueenServer {
             LOG.info("Database: embedded PostgreSQL, data in {}", config.dataDir);
         } else {
             LOG.info("Database: {}", database.describe());
-            if (database.transactionPooler && !config.peerNotify) {
-                LOG.warn("No LISTEN through the transaction pooler (set PG_DIRECT_HOST to PostgreSQL itself): "
-                        + "long-polls on this server see other servers' pushes only at their re-check interval");
-            }
         }
         DatabaseSettings connect = database;
         Vertx vertx = Vertx.vertx(new VertxOptions()
                 .setEventLoopPoolSize(config.workers)
                 .setPreferNativeTransport(true));
         try {
-            Pool setup = Databases.pool(vertx, connect, 1, "setup");
+            // schema changes take a session of their own, around any pooler
+            Pool setup = Databases.pool(vertx, connect.transactionPooler ? connect.bypassingPooler() : connect, 1,
+                    "setup");
             try {
                 try {
                     Migrations.apply(setup).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);

@@ -9,7 +9,6 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,10 +49,10 @@ class ConfigTest {
                 {"PG_SSL_ROOT_CERT", "PG_HOST", "db", "PG_USE_SSL", "true", "PG_SSL_ROOT_CERT", "/no/such/ca.pem"},
                 {"PG_USE_SSL", "PG_USE_SSL", "true"},
                 {"PG_TRANSACTION_POOLER", "PG_TRANSACTION_POOLER", "true"},
+                {"PG_TRANSACTION_POOLER", "PG_HOST", "bouncer", "PG_TRANSACTION_POOLER", "true"},
                 {"PG_HOST", "PG_HOST", "db1,db2:port"},
                 {"PG_HOST", "PG_HOST", "db1,,db2"},
                 {"PG_DIRECT_HOST", "PG_HOST", "bouncer", "PG_DIRECT_HOST", "db"},
-                {"QUEEN_PEER_NOTIFY", "PG_HOST", "bouncer", "PG_TRANSACTION_POOLER", "true", "QUEEN_PEER_NOTIFY", "true"},
                 {"DB_LOCK_TIMEOUT", "DB_LOCK_TIMEOUT", "soon"},
         };
         for (String[] c : refused) {
@@ -104,12 +103,9 @@ class ConfigTest {
         QueenConfig several = QueenConfig.from(Map.of("PG_HOST", "db1, db2:5433,[::1]:6000", "PG_PORT", "5544"));
         assertEquals("[db1:5544, db2:5433, ::1:6000]", several.db.hosts.toString());
         assertTrue(several.peerNotify);
-        QueenConfig pooled = QueenConfig.from(Map.of("PG_HOST", "bouncer:6432", "PG_TRANSACTION_POOLER", "true"));
-        assertTrue(pooled.db.transactionPooler);
-        // LISTEN cannot go through the pooler: off unless PostgreSQL itself is named
-        assertFalse(pooled.peerNotify);
         QueenConfig direct = QueenConfig.from(Map.of("PG_HOST", "bouncer:6432", "PG_TRANSACTION_POOLER", "true",
                 "PG_DIRECT_HOST", "db:5432"));
+        assertTrue(direct.db.transactionPooler);
         assertTrue(direct.peerNotify);
         assertEquals("db:5432", direct.db.direct.toString());
         assertEquals(DatabaseSettings.Tls.VERIFY,

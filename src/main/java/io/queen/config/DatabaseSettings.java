@@ -46,11 +46,11 @@ public final class DatabaseSettings {
     public final int keepalivesCount;
     /**
      * PG_TRANSACTION_POOLER: connections go through a pooler in transaction mode (PgBouncer):
-     * no client-side prepared statement cache, and LISTEN (which needs a session of its own)
-     * goes to PG_DIRECT_HOST or is off.
+     * no client-side prepared statement cache and no session settings; what needs a session of
+     * its own (LISTEN, the jobs' advisory lock) goes to PG_DIRECT_HOST.
      */
     public final boolean transactionPooler;
-    /** PG_DIRECT_HOST[:port]: PostgreSQL itself, bypassing the pooler, for LISTEN; or null. */
+    /** PG_DIRECT_HOST[:port]: PostgreSQL itself, bypassing the pooler, for LISTEN and jobs; or null. */
     public final Address direct;
 
     DatabaseSettings(Env env) {
@@ -85,6 +85,19 @@ public final class DatabaseSettings {
         transactionPooler = env.bool("PG_TRANSACTION_POOLER", false);
         direct = env.has("PG_DIRECT_HOST")
                 ? addresses("PG_DIRECT_HOST", env.string("PG_DIRECT_HOST", ""), defaultPort).get(0) : null;
+        if (transactionPooler && direct == null) {
+            throw new ConfigException("PG_TRANSACTION_POOLER=true needs PG_DIRECT_HOST (PostgreSQL itself, host:port): "
+                    + "LISTEN and the maintenance jobs' advisory lock need a session of their own, which a pooler "
+                    + "in transaction mode does not keep");
+        }
+        for (String name : new String[]{"DB_STATEMENT_TIMEOUT", "DB_LOCK_TIMEOUT", "DB_IDLE_TIMEOUT"}) {
+            if (transactionPooler && env.has(name)) {
+                // a pooler in transaction mode passes no session settings on to PostgreSQL
+                throw new ConfigException(name + " cannot be applied through a transaction pooler: set it on the "
+                        + "database role instead (ALTER ROLE " + user + " SET statement_timeout / lock_timeout / "
+                        + "idle_in_transaction_session_timeout = ...) and unset it here");
+            }
+        }
         if (direct != null && !transactionPooler) {
             throw new ConfigException("PG_DIRECT_HOST is only used with PG_TRANSACTION_POOLER=true (it is where "
                     + "LISTEN goes around the pooler): unset it, or set PG_TRANSACTION_POOLER=true");
@@ -170,7 +183,7 @@ public final class DatabaseSettings {
             case VERIFY -> "on (certificate verified)";
         });
         if (transactionPooler) {
-            s.append(", through a transaction pooler").append(direct == null ? "" : " (LISTEN direct to " + direct + ")");
+            s.append(", through a transaction pooler (LISTEN and jobs direct to ").append(direct).append(')');
         }
         return s.toString();
     }

@@ -126,13 +126,7 @@ public final class QueenConfig {
         // the reference opens 95 % of DB_POOL_SIZE off the hot path; never open more than it
         // would, the process's own connections (jobs, LISTEN) included; no room: no LISTEN
         int budget = env.has("DB_POOL_SIZE") ? env.integer("DB_POOL_SIZE", 150, 0, 10_000) * 95 / 100 : -1;
-        // LISTEN needs a session of its own, which a transaction pooler does not keep
-        boolean listenReachable = !db.transactionPooler || db.direct != null;
-        if (env.bool("QUEEN_PEER_NOTIFY", false) && !listenReachable) {
-            throw new ConfigException("QUEEN_PEER_NOTIFY=true needs PG_DIRECT_HOST with PG_TRANSACTION_POOLER=true: "
-                    + "LISTEN does not work through a pooler in transaction mode");
-        }
-        peerNotify = env.bool("QUEEN_PEER_NOTIFY", true) && listenReachable && (budget < 0 || budget >= 3);
+        peerNotify = env.bool("QUEEN_PEER_NOTIFY", true) && (budget < 0 || budget >= 3);
         // the background jobs' and the file buffer's connections, plus LISTEN when there is room
         processConnections = 2 + (peerNotify ? 1 : 0);
         backgroundPoolSizes = new int[workers];

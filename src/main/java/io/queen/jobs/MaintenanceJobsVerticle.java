@@ -48,7 +48,8 @@ public final class MaintenanceJobsVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        pool = Databases.pool(vertx, connect, 1, "jobs");
+        // the jobs hold a session advisory lock across many transactions: around any pooler
+        pool = Databases.pool(vertx, connect.transactionPooler ? connect.bypassingPooler() : connect, 1, "jobs");
         schedule("Retention", JobLock.JOBS, new RetentionJob(config), config.retentionIntervalMs, 1);
         schedule("Eviction", JobLock.JOBS, new EvictionJob(config), config.evictionIntervalMs, 1);
         StatsJob stats = new StatsJob(config);
