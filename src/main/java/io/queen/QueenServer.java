@@ -92,6 +92,9 @@ public final class QueenServer {
                                     config.totalHotConnections() + config.totalBackgroundConnections(), config.workers),
                             new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            // System.gc() blocks its thread: a worker thread, not an event loop
+            vertx.deployVerticle(new IdleHeapRelease(), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
+                    .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             // once per process, not per worker: the jobs elect one process among servers anyway
             vertx.deployVerticle(new MaintenanceJobsVerticle(config, connect))
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
