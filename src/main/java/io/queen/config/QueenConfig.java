@@ -76,6 +76,8 @@ public final class QueenConfig {
      * in memory, and a pop of a million messages must not take the server's heap with it.
      */
     public final int maxPopBatch;
+    /** A pop answer's payloads add up to about this many bytes at most (the first message always goes). */
+    public final long maxPopBytes;
     /** Origins that get CORS headers; null: any ("*", the reference's behaviour). */
     public final java.util.Set<String> corsOrigins;
     /** AES-256 key for queues with encryptionEnabled, or null (QUEEN_ENCRYPTION_KEY unset). */
@@ -150,6 +152,11 @@ public final class QueenConfig {
         }
         defaultBatch = env.integer("DEFAULT_BATCH_SIZE", 1, 1, 1_000_000);
         maxPopBatch = env.integer("QUEEN_MAX_POP_BATCH", 10_000, 1, 1_000_000);
+        // an answer is held as rows, then as the response (about three times its payloads):
+        // every hot-path connection returning a full answer at once must fit the body share
+        maxPopBytes = env.longValue("QUEEN_MAX_POP_BYTES",
+                Math.max(64 * 1024, Math.min(maxBodyBytes, bodyMemoryBytes / Math.max(1, totalHotConnections()))),
+                1024, 1L << 31);
         defaultTimeoutMs = env.integer("DEFAULT_TIMEOUT", 30_000, 0, 3_600_000);
         maxTimeoutMs = env.integer("QUEEN_MAX_POLL_TIMEOUT", 600_000, 1000, 86_400_000);
         defaultSubscriptionMode = env.string("DEFAULT_SUBSCRIPTION_MODE", "");

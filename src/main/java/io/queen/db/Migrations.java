@@ -36,7 +36,8 @@ public final class Migrations {
             "V011__stats_at_scale.sql",
             "V012__stored_function_contract.sql",
             "V013__lean_auto_ack_pop.sql",
-            "V014__encrypted_push.sql");
+            "V014__encrypted_push.sql",
+            "V015__pop_byte_limit.sql");
 
     private Migrations() {
     }

@@ -109,7 +109,7 @@ public final class QueenVerticle extends VerticleBase {
         WorkerMetrics workerMetrics = new WorkerMetrics(System.currentTimeMillis());
         metricsReporter = new WorkerMetricsReporter(vertx, backgroundPool, workerMetrics, metrics.replica, workerId,
                 config.metricsFlushMs, workerGauges(pushes), metrics.workerGauges);
-        new MessageRoutes(config, vertx, pushes, new PopService(hotPool),
+        new MessageRoutes(config, vertx, pushes, new PopService(hotPool, config.maxPopBytes),
                 new AckService(hotPool), new LeaseService(hotPool),
                 new TransactionService(backgroundPool, wakeUps), longPolls, metrics, workerMetrics, maintenance,
                 buffer, encryption).mount(router);

@@ -26,9 +26,15 @@ public final class PopService {
     private static final String RELEASE = SqlFiles.query("release_undelivered_lease");
 
     private final SqlClient db;
+    private final long maxBytes;
 
-    public PopService(SqlClient db) {
+    /**
+     * @param maxBytes an answer's payloads add up to about this many bytes at most (the first
+     *                 message always goes, however large)
+     */
+    public PopService(SqlClient db, long maxBytes) {
         this.db = db;
+        this.maxBytes = maxBytes;
     }
 
     public Future<PopOutcome> pop(PopQuery q) {
@@ -53,7 +59,8 @@ public final class PopService {
                 .addInteger(q.maxPartitions())
                 .addBoolean(q.autoAck())
                 .addString(q.subscription())
-                .addOffsetDateTime(q.subscribeFrom());
+                .addOffsetDateTime(q.subscribeFrom())
+                .addLong(maxBytes);
         return db.preparedQuery(SQL).execute(args).map(rows -> {
             List<PoppedMessage> messages = new ArrayList<>(rows.size());
             String reason = null;
