@@ -153,9 +153,10 @@ public final class QueenConfig {
         defaultBatch = env.integer("DEFAULT_BATCH_SIZE", 1, 1, 1_000_000);
         maxPopBatch = env.integer("QUEEN_MAX_POP_BATCH", 10_000, 1, 1_000_000);
         // an answer is held as rows, then as the response (about three times its payloads):
-        // every hot-path connection returning a full answer at once must fit the body share
-        maxPopBytes = env.longValue("QUEEN_MAX_POP_BYTES",
-                Math.max(64 * 1024, Math.min(maxBodyBytes, bodyMemoryBytes / Math.max(1, totalHotConnections()))),
+        // every hot-path connection returning a full answer at once costs at most as much heap
+        // as the bodies' share itself
+        maxPopBytes = env.longValue("QUEEN_MAX_POP_BYTES", Math.max(64 * 1024,
+                        Math.min(maxBodyBytes, bodyMemoryBytes / (3L * Math.max(1, totalHotConnections())))),
                 1024, 1L << 31);
         defaultTimeoutMs = env.integer("DEFAULT_TIMEOUT", 30_000, 0, 3_600_000);
         maxTimeoutMs = env.integer("QUEEN_MAX_POLL_TIMEOUT", 600_000, 1000, 86_400_000);
