@@ -31,6 +31,11 @@ public final class QueenConfig {
     public final int statementTimeoutMs;
     /** lock_timeout of every connection: a statement waiting longer for a lock fails. */
     public final int lockTimeoutMs;
+    /**
+     * A push's database call that has not answered by then is given up and the push goes to
+     * the file buffer (0: wait for ever).
+     */
+    public final int pushDbTimeoutMs;
     /** idle_in_transaction_session_timeout of every connection. */
     public final int idleInTransactionTimeoutMs;
 
@@ -154,6 +159,10 @@ public final class QueenConfig {
         connectTimeoutMs = env.integer("DB_CONNECTION_TIMEOUT", 2000, 100, 600_000);
         statementTimeoutMs = env.integer("DB_STATEMENT_TIMEOUT", 30_000, 0, 86_400_000);
         lockTimeoutMs = env.integer("DB_LOCK_TIMEOUT", 10_000, 0, 86_400_000);
+        // past the statement timeout, so that a statement PostgreSQL is still working on is
+        // never abandoned before PostgreSQL itself would cancel it: only silence is
+        pushDbTimeoutMs = env.integer("QUEEN_PUSH_DB_TIMEOUT_MS",
+                (statementTimeoutMs > 0 ? statementTimeoutMs : 30_000) + 5000, 0, 86_400_000);
         idleInTransactionTimeoutMs = env.integer("DB_IDLE_TIMEOUT", 30_000, 0, 86_400_000);
         refuseUnsupported(env);
 

@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Blocking sockets and two threads per connection: a few dozen pool connections at most,
  * and the code stays obvious.
  */
-final class PgProxy implements AutoCloseable {
+public final class PgProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final int upstreamPort;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
@@ -32,7 +32,7 @@ final class PgProxy implements AutoCloseable {
     private volatile boolean refusing;
     private volatile boolean closed;
 
-    PgProxy(int upstreamPort) throws IOException {
+    public PgProxy(int upstreamPort) throws IOException {
         this.upstreamPort = upstreamPort;
         this.listener = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
         Thread accept = new Thread(this::acceptLoop, "pg-proxy-accept");
@@ -40,12 +40,12 @@ final class PgProxy implements AutoCloseable {
         accept.start();
     }
 
-    int port() {
+    public int port() {
         return listener.getLocalPort();
     }
 
     /** Nothing moves and new connections hang until {@link #heal()}. */
-    void stall() {
+    public void stall() {
         synchronized (gate) {
             stalled = true;
         }
@@ -57,7 +57,7 @@ final class PgProxy implements AutoCloseable {
         closeAll();
     }
 
-    void heal() {
+    public void heal() {
         refusing = false;
         synchronized (gate) {
             stalled = false;
