@@ -26,6 +26,7 @@ final class ServerNode {
     /** Small limits so that the oversized-body fault needs little memory on the client side. */
     static final int MAX_BODY_BYTES = 1024 * 1024;
     static final int BODY_MEMORY_BYTES = 3 * MAX_BODY_BYTES;
+    static final int PUSH_DB_TIMEOUT_MS = 4000;
 
     final String name;
     final int port;
@@ -72,6 +73,9 @@ final class ServerNode {
         env.put("QUEEN_MAX_BODY_BYTES", Integer.toString(MAX_BODY_BYTES));
         env.put("QUEEN_BODY_MEMORY_BYTES", Integer.toString(BODY_MEMORY_BYTES));
         env.put("WORKER_ID", "soak-" + name);
+        // well inside the unreachable-database fault, so that pushes caught by it fail over to
+        // the buffer and race the late commit of their abandoned call (the default is 35 s)
+        env.put("QUEEN_PUSH_DB_TIMEOUT_MS", Integer.toString(PUSH_DB_TIMEOUT_MS));
         env.put("MALLOC_ARENA_MAX", "1");
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
