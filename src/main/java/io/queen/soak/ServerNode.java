@@ -52,6 +52,13 @@ final class ServerNode {
         Files.createDirectories(bufferDir);
     }
 
+    /** The settings every soak server runs with, for the report's header. */
+    static String settings() {
+        return "QUEEN_THREADS=2, bin/queen-server's JVM options (-Xmx128m, serial GC), QUEEN_MAX_BODY_BYTES="
+                + MAX_BODY_BYTES + ", QUEEN_BODY_MEMORY_BYTES=" + BODY_MEMORY_BYTES + ", QUEEN_PUSH_DB_TIMEOUT_MS="
+                + PUSH_DB_TIMEOUT_MS;
+    }
+
     synchronized void start() throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

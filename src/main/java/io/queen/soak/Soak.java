@@ -52,6 +52,8 @@ public final class Soak {
         Path work = options.workDir != null ? Files.createDirectories(options.workDir)
                 : Files.createTempDirectory("queen-soak");
         System.out.println("Queen soak: " + options + ", work folder " + work);
+        System.out.println("servers: " + ServerNode.settings() + "; queue lease " + LEASE_SECONDS + " s; groups "
+                + GROUPS);
         List<ServerNode> servers = new ArrayList<>();
         DiskFull disk = null;
         try (Postgres postgres = new Postgres(work.resolve("postgres"), ServerNode.freePort())) {
