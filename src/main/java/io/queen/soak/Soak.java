@@ -55,23 +55,46 @@ public final class Soak {
         System.out.println("servers: " + ServerNode.settings() + "; queue lease " + LEASE_SECONDS + " s; groups "
                 + GROUPS);
         List<ServerNode> servers = new ArrayList<>();
-        DiskFull disk = null;
-        try (Postgres postgres = new Postgres(work.resolve("postgres"), ServerNode.freePort())) {
+        DiskFull[] disk = new DiskFull[1];
+        Postgres postgres = new Postgres(work.resolve("postgres"), ServerNode.freePort());
+        // a soak stopped with Ctrl-C or SIGTERM must not leave servers, PostgreSQL or a mount behind
+        Thread cleanup = new Thread(() -> tearDown(servers, disk[0], postgres), "soak-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
             postgres.start();
             try (PgProxy proxy = new PgProxy(postgres.port())) {
                 servers.add(new ServerNode("A", work, proxy.port()));
                 servers.add(new ServerNode("B", work, proxy.port()));
                 // before B starts: its buffer folder becomes the small disk of the disk-full fault
-                disk = DiskFull.prepare(servers.get(1));
-                return new Soak.Run(options, work, postgres, proxy, servers, disk).execute();
+                disk[0] = DiskFull.prepare(servers.get(1));
+                return new Soak.Run(options, work, postgres, proxy, servers, disk[0]).execute();
             }
         } finally {
-            for (ServerNode s : servers) {
-                s.stop();
+            tearDown(servers, disk[0], postgres);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down already: the hook does the same, harmlessly
             }
+        }
+    }
+
+    /** Stops the servers, unmounts the buffer disk, stops PostgreSQL; each step may already be done. */
+    private static synchronized void tearDown(List<ServerNode> servers, DiskFull disk, Postgres postgres) {
+        for (ServerNode s : servers) {
+            try {
+                s.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
             if (disk != null) {
                 disk.close();
             }
+            postgres.close();
+        } catch (IOException e) {
+            System.err.println("soak: clean-up: " + e);
         }
     }
 
