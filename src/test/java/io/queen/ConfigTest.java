@@ -24,6 +24,12 @@ class ConfigTest {
         ConfigException range = assertThrows(ConfigException.class, () -> QueenConfig.from(Map.of("PORT", "70000")));
         assertTrue(range.getMessage().contains("PORT"));
         assertThrows(ConfigException.class, () -> QueenConfig.from(Map.of("QUEEN_THREADS", "0")));
+        ConfigException deadline = assertThrows(ConfigException.class,
+                () -> QueenConfig.from(Map.of("QUEEN_PUSH_DB_TIMEOUT_MS", "soon")));
+        assertTrue(deadline.getMessage().startsWith("QUEEN_PUSH_DB_TIMEOUT_MS "), deadline.getMessage());
+        // the push deadline follows the statement timeout, so that only silence ever reaches it
+        assertEquals(35_000, QueenConfig.from(Map.of()).pushDbTimeoutMs);
+        assertEquals(65_000, QueenConfig.from(Map.of("DB_STATEMENT_TIMEOUT", "60000")).pushDbTimeoutMs);
     }
 
     @Test

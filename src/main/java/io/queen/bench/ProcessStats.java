@@ -7,11 +7,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** CPU time and resident memory of the server process, read from /proc (Linux only). */
-final class ProcessStats {
+public final class ProcessStats {
     private final int pid;
     private final long ticksPerSecond;
 
-    ProcessStats(int pid) {
+    public ProcessStats(int pid) {
         this.pid = pid;
         this.ticksPerSecond = clockTicks();
     }
@@ -35,7 +35,7 @@ final class ProcessStats {
     }
 
     /** VmRSS in kB; -1 when unreadable. */
-    long rssKb() {
+    public long rssKb() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Integer.toString(pid), "status"))) {
                 if (line.startsWith("VmRSS:")) {

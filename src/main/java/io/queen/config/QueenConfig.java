@@ -22,6 +22,11 @@ public final class QueenConfig {
     public final int[] hotPoolSizes;
     /** Connections for everything else, per worker; 0 means "share the hot-path pool". */
     public final int[] backgroundPoolSizes;
+    /**
+     * A push's database call that has not answered by then is given up and the push goes to
+     * the file buffer (0: wait for ever).
+     */
+    public final int pushDbTimeoutMs;
 
     public final long maxBodyBytes;
     /** Request bodies being received at once may add up to this many bytes; more wait for a 503 retry. */
@@ -137,6 +142,10 @@ public final class QueenConfig {
         } else {
             java.util.Arrays.fill(backgroundPoolSizes, 2);
         }
+        // past the statement timeout, so that a statement PostgreSQL is still working on is
+        // never abandoned before PostgreSQL itself would cancel it: only silence is
+        pushDbTimeoutMs = env.integer("QUEEN_PUSH_DB_TIMEOUT_MS",
+                (db.statementTimeoutMs > 0 ? db.statementTimeoutMs : 30_000) + 5000, 0, 86_400_000);
 
         // a body costs about 3.5 times its size in heap on its way to PostgreSQL (measured: four
         // 8 MB pushes at once exhaust a 128 MB heap); by default the bodies being received at

@@ -105,7 +105,8 @@ public final class QueenVerticle extends VerticleBase {
         router.route().handler(bodies.handler());
         router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes));
         router.route().handler(guard::bodyRead);
-        PushService pushes = new PushService(hotPool, wakeUps, config.pushMaxInFlight, config.pushMaxItemsPerCall);
+        PushService pushes = new PushService(hotPool, wakeUps, config.pushMaxInFlight, config.pushMaxItemsPerCall,
+                config.pushDbTimeoutMs);
         WorkerMetrics workerMetrics = new WorkerMetrics(System.currentTimeMillis());
         metricsReporter = new WorkerMetricsReporter(vertx, backgroundPool, workerMetrics, metrics.replica, workerId,
                 config.metricsFlushMs, workerGauges(pushes), metrics.workerGauges);

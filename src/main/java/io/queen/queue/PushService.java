@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Pushes of one worker. Concurrent requests are fused: while {@code maxInFlight} database
@@ -33,13 +34,22 @@ public final class PushService {
     private final WakeUps wakeUps;
     private final int maxInFlight;
     private final int maxItemsPerCall;
+    private final long callTimeoutMs;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     private int inFlight;
     /** Database calls made so far (after fusion), for the worker's jobs-done figure. */
     private long calls;
 
-    public PushService(SqlClient db, WakeUps wakeUps, int maxInFlight, int maxItemsPerCall) {
+    /**
+     * @param callTimeoutMs a database call that has not answered by then fails as "unavailable"
+     *                      (0: never). Without it, a network partition that neither resets nor
+     *                      refuses (nothing arrives, the connections stay open) holds the worker's
+     *                      {@code maxInFlight} calls, and every push queued behind them, until the
+     *                      network heals or TCP gives up many minutes later.
+     */
+    public PushService(SqlClient db, WakeUps wakeUps, int maxInFlight, int maxItemsPerCall, long callTimeoutMs) {
         this.db = db;
+        this.callTimeoutMs = callTimeoutMs;
         this.wakeUps = wakeUps;
         this.maxInFlight = maxInFlight;
         this.maxItemsPerCall = maxItemsPerCall;
@@ -91,7 +101,14 @@ public final class PushService {
     private Future<Void> run(List<Waiting> group) {
         PushBatch combined = group.size() == 1 ? group.get(0).batch() : PushBatch.concat(group.stream()
                 .map(Waiting::batch).toList());
-        return execute(db, combined).transform(ar -> {
+        Future<List<PushResult>> call = execute(db, combined);
+        if (callTimeoutMs > 0) {
+            // the abandoned call may still commit once the network is back: its items then come
+            // back from the buffer as duplicates (each keeps its transaction id), stored once,
+            // and a later push to the same partition waits in the buffer behind them
+            call = call.timeout(callTimeoutMs, TimeUnit.MILLISECONDS);
+        }
+        return call.transform(ar -> {
             if (ar.succeeded()) {
                 announce(ar.result());
                 int offset = 0;
