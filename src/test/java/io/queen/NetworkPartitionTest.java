@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * open and nothing arrives (the soak's "PostgreSQL unreachable" fault). A push must still be
  * answered, from the file buffer, once QUEEN_PUSH_DB_TIMEOUT_MS has passed, and after the
  * network heals every message must be stored once, in the order it was accepted, even though
- * the abandoned database call may commit late.
+ * the abandoned database call may commit late. /health meanwhile answers 503 instead of hanging.
  */
 class NetworkPartitionTest {
 
@@ -31,7 +31,8 @@ class NetworkPartitionTest {
         ScheduledExecutorService healer = Executors.newSingleThreadScheduledExecutor();
         TestServer server = null;
         try (PgProxy proxy = new PgProxy(pgPort)) {
-            server = TestServer.start(dir, TestServer.onDatabase(proxy.port(), "QUEEN_PUSH_DB_TIMEOUT_MS", "1500"));
+            server = TestServer.start(dir, TestServer.onDatabase(proxy.port(), "QUEEN_PUSH_DB_TIMEOUT_MS", "1500",
+                    "DB_CONNECTION_TIMEOUT", "1000"));
             Http http = server.http;
             QueueClient client = new QueueClient(http);
             String q = QueueClient.uniqueQueue();
@@ -51,6 +52,13 @@ class NetworkPartitionTest {
             Http.Response after = http.post("/api/v1/push", "{\"items\":[{\"queue\":\"" + q
                     + "\",\"partition\":\"p\",\"payload\":2,\"transactionId\":\"after\"}]}");
             assertEquals("buffered", after.array().getJsonObject(0).getString("status"), after.body());
+
+            // a supervisor asking meanwhile learns that the database is gone, in time
+            t = System.nanoTime();
+            Http.Response health = http.get("/health");
+            took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t);
+            assertEquals(503, health.status(), health.body());
+            assertTrue(took < 5000, "/health answered after " + took + " ms (deadline: connect timeout + 3 s)");
 
             // the network heals; the abandoned call and the buffer's replay race to store "during"
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -10,6 +10,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.SqlClient;
 
 import java.time.OffsetDateTime;
+import java.util.concurrent.TimeUnit;
 
 import static io.queen.http.MessageRoutes.guard;
 
@@ -21,8 +22,15 @@ final class AdminRoutes {
     private final ConsumerGroupAdmin groups;
     /** Whether this server has QUEEN_ENCRYPTION_KEY. */
     private final boolean encryptionKey;
+    private final long healthTimeoutMs;
 
-    AdminRoutes(int workerId, SqlClient db, QueueAdmin queues, ConsumerGroupAdmin groups, boolean encryptionKey) {
+    /**
+     * @param healthTimeoutMs /health answers 503 when the database has not answered by then: a
+     *                        supervisor must learn that a silent database is down, not hang
+     */
+    AdminRoutes(int workerId, SqlClient db, QueueAdmin queues, ConsumerGroupAdmin groups, boolean encryptionKey,
+                long healthTimeoutMs) {
+        this.healthTimeoutMs = healthTimeoutMs;
         this.encryptionKey = encryptionKey;
         this.workerId = workerId;
         this.db = db;
@@ -43,7 +51,7 @@ final class AdminRoutes {
     }
 
     private void health(RoutingContext ctx) {
-        db.query("SELECT 1").execute().onComplete(ar -> {
+        db.query("SELECT 1").execute().timeout(healthTimeoutMs, TimeUnit.MILLISECONDS).onComplete(ar -> {
             boolean ok = ar.succeeded();
             Responses.json(ctx, ok ? 200 : 503, new JsonOut().beginObject()
                     .field("status", ok ? "healthy" : "unhealthy")
