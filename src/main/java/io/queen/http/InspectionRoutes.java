@@ -1,5 +1,6 @@
 package io.queen.http;
 
+import io.queen.queue.ConsumerGroups;
 import io.queen.admin.Inspection;
 import io.queen.crypto.Encryption;
 import io.queen.admin.Inspection.DlqFilter;
@@ -342,7 +343,7 @@ final class InspectionRoutes {
         String group = Bodies.optionalString(body, "consumerGroup");
         String eventType = Bodies.optionalString(body, "eventType");
         Inspection.Trace trace = new Inspection.Trace(Uuids.parse(partitionId, "partitionId"), transactionId,
-                group == null || group.isEmpty() ? MessageRoutes.QUEUE_MODE : group,
+                ConsumerGroups.orQueueMode(group),
                 eventType == null || eventType.isEmpty() ? "info" : eventType,
                 Json.encode(body.getValue("data")), Integer.toString(workerId), traceNames(body));
         inspection.recordTrace(trace).onComplete(ar -> {

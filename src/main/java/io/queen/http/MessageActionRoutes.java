@@ -1,5 +1,6 @@
 package io.queen.http;
 
+import io.queen.queue.ConsumerGroups;
 import io.queen.admin.MessageActions;
 import io.queen.queue.WakeUps;
 import io.vertx.core.json.JsonObject;
@@ -16,7 +17,6 @@ import static io.queen.http.MessageRoutes.guard;
  * and dashboard call and the reference server never implemented (spec 3.19).
  */
 final class MessageActionRoutes {
-    private static final String QUEUE_MODE = "__QUEUE_MODE__";
 
     private final MessageActions actions;
     private final WakeUps wakeUps;
@@ -61,7 +61,7 @@ final class MessageActionRoutes {
         UUID partitionId = Uuids.parse(partition, "partitionId");
         JsonObject body = Bodies.optionalObject(ctx);
         String given = Bodies.optionalString(body, "consumerGroup");
-        String group = given == null || given.isEmpty() ? QUEUE_MODE : given;
+        String group = ConsumerGroups.orQueueMode(given);
         String reason = Bodies.optionalString(body, "errorMessage");
         String error = reason == null || reason.isEmpty() ? "Moved to the DLQ by an operator" : reason;
         Responses.json(ctx, actions.moveToDlq(partitionId, transaction, group, error).map(m -> switch (m.outcome()) {

@@ -12,6 +12,7 @@ import io.queen.queue.AckItem;
 import io.queen.queue.AckResult;
 import io.queen.queue.AckService;
 import io.queen.queue.LeaseService;
+import io.queen.queue.ConsumerGroups;
 import io.queen.queue.PopQuery;
 import io.queen.queue.PopService;
 import io.queen.queue.PushBatch;
@@ -34,7 +35,6 @@ import java.util.UUID;
 
 /** The hot path: push, pop, ack, lease extension and transactions (spec 3.3–3.7). */
 final class MessageRoutes {
-    static final String QUEUE_MODE = "__QUEUE_MODE__";
 
     private final QueenConfig config;
     private final Vertx vertx;
@@ -176,12 +176,8 @@ final class MessageRoutes {
         int timeout = Math.min(Bodies.queryInt(ctx, "timeout", config.defaultTimeoutMs, 0), config.maxTimeoutMs);
         int maxPartitions = specificPartition ? 1 : Bodies.queryInt(ctx, "partitions", 1, 1);
         boolean autoAck = Bodies.queryBool(ctx, "autoAck", false);
-        String group = ctx.request().getParam("consumerGroup");
-        if (group == null || group.isEmpty()) {
-            group = QUEUE_MODE;
-        }
+        String group = ConsumerGroups.orQueueMode(ctx.request().getParam("consumerGroup"));
 
-        // where a group without a position starts (spec 1.10); "new-only" is honoured as "new"
         String mode = ctx.request().getParam("subscriptionMode");
         if (mode == null) {
             mode = config.defaultSubscriptionMode;
@@ -189,27 +185,19 @@ final class MessageRoutes {
             Names.subscriptionMode(mode);
         }
         String from = ctx.request().getParam("subscriptionFrom");
-        String subscription = null;
-        OffsetDateTime subscribeFrom = null;
+        OffsetDateTime fromTime = null;
         if (from != null && !from.isEmpty() && !from.equals("now")) {
             // the reference ignores a timestamp it cannot read and replays everything: a typo
             // must not do that
-            subscribeFrom = Bodies.timestamp(from);
-            if (subscribeFrom == null) {
+            fromTime = Bodies.timestamp(from);
+            if (fromTime == null) {
                 throw ApiError.badRequest("subscriptionFrom must be an ISO-8601 timestamp or 'now'");
             }
-            subscription = "timestamp";
         }
-        if (subscription == null && ("now".equals(from) || "new".equals(mode) || "new-only".equals(mode))) {
-            subscription = "new";
-        }
-        if (QUEUE_MODE.equals(group)) {
-            subscription = null;
-            subscribeFrom = null;
-        }
+        ConsumerGroups.Start start = ConsumerGroups.Start.of(group, mode, from, fromTime);
 
         PopQuery query = new PopQuery(queue, partition, group, batch, UuidV7.next(), maxPartitions, autoAck,
-                subscription, subscribeFrom);
+                start.subscription(), start.from());
         new PopRequest(ctx, query, pops, longPolls, vertx, wait, timeout, config.pollRecheckMs, metrics,
                 workerMetrics, encryption).start();
     }
@@ -223,7 +211,7 @@ final class MessageRoutes {
             throw ApiError.badRequest("partitionId is required to ensure message uniqueness");
         }
         AckItem item = ackItem(body);
-        String group = groupOrQueueMode(Bodies.optionalString(body, "consumerGroup"));
+        String group = ConsumerGroups.orQueueMode(Bodies.optionalString(body, "consumerGroup"));
         List<AckItem> items = List.of(item);
         acks.ack(items, group).onComplete(ar -> respondAcks(ctx, items, ar));
     }
@@ -256,7 +244,7 @@ final class MessageRoutes {
             }
             items.add(ackItem(a));
         }
-        acks.ack(items, groupOrQueueMode(group)).onComplete(ar -> respondAcks(ctx, items, ar));
+        acks.ack(items, ConsumerGroups.orQueueMode(group)).onComplete(ar -> respondAcks(ctx, items, ar));
     }
 
     private static AckItem ackItem(JsonObject a) {
@@ -266,10 +254,6 @@ final class MessageRoutes {
         return new AckItem(Names.transactionId(a.getString("transactionId")), partitionId,
                 status == null ? "completed" : status, leaseId,
                 Bodies.optionalString(a, "error"));
-    }
-
-    private static String groupOrQueueMode(String group) {
-        return group == null || group.isEmpty() ? QUEUE_MODE : group;
     }
 
     private void respondAcks(RoutingContext ctx, List<AckItem> items, io.vertx.core.AsyncResult<List<AckResult>> ar) {
@@ -357,7 +341,7 @@ final class MessageRoutes {
                     throw ApiError.badRequest("ack operation requires a partitionId string");
                 }
                 ops.add(new TransactionOp.Ack(ackItem(op),
-                        groupOrQueueMode(Bodies.optionalString(op, "consumerGroup"))));
+                        ConsumerGroups.orQueueMode(Bodies.optionalString(op, "consumerGroup"))));
             } else if (unknownType == null) {
                 unknownType = String.valueOf(type);
             }
