@@ -1,7 +1,6 @@
 package io.queen.http;
 
 import io.queen.crypto.Encryption;
-import io.queen.admin.ConsumerGroupAdmin;
 import io.queen.admin.QueueAdmin;
 import io.queen.admin.QueueOptions;
 import io.vertx.core.json.JsonObject;
@@ -9,17 +8,15 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.SqlClient;
 
-import java.time.OffsetDateTime;
 import java.util.concurrent.TimeUnit;
 
 import static io.queen.http.MessageRoutes.guard;
 
-/** Health, queue configuration and deletion, consumer-group maintenance (spec 3.1, 3.2, 3.8, 3.13). */
+/** Health, queue configuration and deletion (spec 3.1, 3.2, 3.8). */
 final class AdminRoutes {
     private final int workerId;
     private final SqlClient db;
     private final QueueAdmin queues;
-    private final ConsumerGroupAdmin groups;
     /** Whether this server has QUEEN_ENCRYPTION_KEY. */
     private final boolean encryptionKey;
     private final long healthTimeoutMs;
@@ -28,26 +25,19 @@ final class AdminRoutes {
      * @param healthTimeoutMs /health answers 503 when the database has not answered by then: a
      *                        supervisor must learn that a silent database is down, not hang
      */
-    AdminRoutes(int workerId, SqlClient db, QueueAdmin queues, ConsumerGroupAdmin groups, boolean encryptionKey,
+    AdminRoutes(int workerId, SqlClient db, QueueAdmin queues, boolean encryptionKey,
                 long healthTimeoutMs) {
         this.healthTimeoutMs = healthTimeoutMs;
         this.encryptionKey = encryptionKey;
         this.workerId = workerId;
         this.db = db;
         this.queues = queues;
-        this.groups = groups;
     }
 
     void mount(Router router) {
         router.get("/health").handler(this::health);
         router.post("/api/v1/configure").handler(guard(this::configure));
         router.delete("/api/v1/resources/queues/:queue").handler(guard(this::deleteQueue));
-        router.post("/api/v1/consumer-groups/:group/subscription").handler(guard(this::updateSubscription));
-        router.post("/api/v1/consumer-groups/:group/queues/:queue/partitions/:partition/seek")
-                .handler(guard(this::seekPartition));
-        router.post("/api/v1/consumer-groups/:group/queues/:queue/seek").handler(guard(this::seekQueue));
-        router.delete("/api/v1/consumer-groups/:group/queues/:queue").handler(guard(this::deleteGroupForQueue));
-        router.delete("/api/v1/consumer-groups/:group").handler(guard(this::deleteGroup));
     }
 
     private void health(RoutingContext ctx) {
@@ -167,76 +157,6 @@ final class AdminRoutes {
         String queue = ctx.pathParam("queue");
         Responses.json(ctx, queues.delete(queue), existed -> new JsonOut().beginObject()
                 .field("deleted", true).field("queue", queue).field("existed", existed)
-                .endObject().toString());
-    }
-
-    private void deleteGroup(RoutingContext ctx) {
-        String group = ctx.pathParam("group");
-        boolean metadata = Bodies.queryBool(ctx, "deleteMetadata", true);
-        Responses.json(ctx, groups.delete(group, metadata), d -> new JsonOut().beginObject()
-                .field("success", true).field("consumerGroup", group)
-                .field("deletedPartitions", d.partitions()).field("metadataDeleted", d.metadataDeleted())
-                .endObject().toString());
-    }
-
-    private void deleteGroupForQueue(RoutingContext ctx) {
-        String group = ctx.pathParam("group");
-        String queue = ctx.pathParam("queue");
-        boolean metadata = Bodies.queryBool(ctx, "deleteMetadata", true);
-        Responses.json(ctx, groups.deleteForQueue(group, queue, metadata), d -> new JsonOut().beginObject()
-                .field("success", true).field("consumerGroup", group).field("queueName", queue)
-                .field("deletedPartitions", d.partitions()).field("metadataDeleted", d.metadataDeleted())
-                .endObject().toString());
-    }
-
-    private void seekQueue(RoutingContext ctx) {
-        String group = ctx.pathParam("group");
-        String queue = ctx.pathParam("queue");
-        JsonObject body = Bodies.object(ctx);
-        boolean toEnd = Boolean.TRUE.equals(body.getValue("toEnd"));
-        String timestamp = Bodies.optionalString(body, "timestamp");
-        if (!toEnd && timestamp == null) {
-            throw ApiError.badRequest("Must specify either 'toEnd': true or 'timestamp'");
-        }
-        OffsetDateTime target = toEnd ? null : Bodies.requiredTimestamp(timestamp, "timestamp");
-        Responses.json(ctx, groups.seekQueue(group, queue, toEnd, target), updated -> new JsonOut().beginObject()
-                .field("success", true).field("consumerGroup", group).field("queueName", queue)
-                .field("seekToEnd", toEnd).field("targetTimestamp", JsonOut.millis(target))
-                .field("partitionsUpdated", updated)
-                .endObject().toString());
-    }
-
-    private void seekPartition(RoutingContext ctx) {
-        String group = ctx.pathParam("group");
-        String queue = ctx.pathParam("queue");
-        String partition = ctx.pathParam("partition");
-        groups.seekPartitionToEnd(group, queue, partition).onComplete(ar -> {
-            if (ar.failed()) {
-                Responses.failure(ctx, ar.cause());
-            } else if (!ar.result().found()) {
-                Responses.json(ctx, 404, new JsonOut().beginObject()
-                        .field("success", false).field("error", "Partition not found").endObject().toString());
-            } else {
-                Responses.json(ctx, 200, new JsonOut().beginObject()
-                        .field("success", true).field("consumerGroup", group).field("queueName", queue)
-                        .field("partitionName", partition).field("updated", ar.result().updated())
-                        .field("cursorMovedTo", ar.result().cursorId())
-                        .endObject().toString());
-            }
-        });
-    }
-
-    private void updateSubscription(RoutingContext ctx) {
-        String group = ctx.pathParam("group");
-        JsonObject body = Bodies.object(ctx);
-        String raw = Bodies.optionalString(body, "subscriptionTimestamp");
-        if (raw == null) {
-            throw ApiError.badRequest("Missing subscriptionTimestamp in request body");
-        }
-        OffsetDateTime timestamp = Bodies.requiredTimestamp(raw, "subscriptionTimestamp");
-        Responses.json(ctx, groups.updateSubscription(group, timestamp), rows -> new JsonOut().beginObject()
-                .field("success", true).field("consumerGroup", group)
-                .field("newTimestamp", JsonOut.millis(timestamp)).field("rowsUpdated", rows)
                 .endObject().toString());
     }
 

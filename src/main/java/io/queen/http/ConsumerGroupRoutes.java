@@ -2,9 +2,11 @@ package io.queen.http;
 
 import io.queen.admin.ConsumerGroupAdmin;
 import io.queen.admin.ConsumerGroupAdmin.PartitionState;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -13,7 +15,10 @@ import java.util.Map;
 
 import static io.queen.http.MessageRoutes.guard;
 
-/** Read-only views of consumer groups: list, one group's partitions, lagging partitions (spec 3.13). */
+/**
+ * Everything under /api/v1/consumer-groups (spec 3.13): list, one group's partitions, lagging
+ * partitions, delete, seek, subscription.
+ */
 final class ConsumerGroupRoutes {
     /** A group whose oldest unconsumed message waits longer than this is "Lagging". */
     private static final long LAGGING_SECONDS = 300;
@@ -29,6 +34,12 @@ final class ConsumerGroupRoutes {
         // the static route first: "lagging" is not a group name here
         router.get("/api/v1/consumer-groups/lagging").handler(guard(this::lagging));
         router.get("/api/v1/consumer-groups/:group").handler(guard(this::details));
+        router.delete("/api/v1/consumer-groups/:group").handler(guard(this::deleteGroup));
+        router.post("/api/v1/consumer-groups/:group/subscription").handler(guard(this::updateSubscription));
+        router.post("/api/v1/consumer-groups/:group/queues/:queue/seek").handler(guard(this::seekQueue));
+        router.post("/api/v1/consumer-groups/:group/queues/:queue/partitions/:partition/seek")
+                .handler(guard(this::seekPartition));
+        router.delete("/api/v1/consumer-groups/:group/queues/:queue").handler(guard(this::deleteGroupForQueue));
     }
 
     private void list(RoutingContext ctx) {
@@ -128,4 +139,75 @@ final class ConsumerGroupRoutes {
             Responses.json(ctx, 200, out.endArray().toString());
         });
     }
+
+    private void deleteGroup(RoutingContext ctx) {
+        String group = ctx.pathParam("group");
+        boolean metadata = Bodies.queryBool(ctx, "deleteMetadata", true);
+        Responses.json(ctx, groups.delete(group, metadata), d -> new JsonOut().beginObject()
+                .field("success", true).field("consumerGroup", group)
+                .field("deletedPartitions", d.partitions()).field("metadataDeleted", d.metadataDeleted())
+                .endObject().toString());
+    }
+
+    private void deleteGroupForQueue(RoutingContext ctx) {
+        String group = ctx.pathParam("group");
+        String queue = ctx.pathParam("queue");
+        boolean metadata = Bodies.queryBool(ctx, "deleteMetadata", true);
+        Responses.json(ctx, groups.deleteForQueue(group, queue, metadata), d -> new JsonOut().beginObject()
+                .field("success", true).field("consumerGroup", group).field("queueName", queue)
+                .field("deletedPartitions", d.partitions()).field("metadataDeleted", d.metadataDeleted())
+                .endObject().toString());
+    }
+
+    private void seekQueue(RoutingContext ctx) {
+        String group = ctx.pathParam("group");
+        String queue = ctx.pathParam("queue");
+        JsonObject body = Bodies.object(ctx);
+        boolean toEnd = Boolean.TRUE.equals(body.getValue("toEnd"));
+        String timestamp = Bodies.optionalString(body, "timestamp");
+        if (!toEnd && timestamp == null) {
+            throw ApiError.badRequest("Must specify either 'toEnd': true or 'timestamp'");
+        }
+        OffsetDateTime target = toEnd ? null : Bodies.requiredTimestamp(timestamp, "timestamp");
+        Responses.json(ctx, groups.seekQueue(group, queue, toEnd, target), updated -> new JsonOut().beginObject()
+                .field("success", true).field("consumerGroup", group).field("queueName", queue)
+                .field("seekToEnd", toEnd).field("targetTimestamp", JsonOut.millis(target))
+                .field("partitionsUpdated", updated)
+                .endObject().toString());
+    }
+
+    private void seekPartition(RoutingContext ctx) {
+        String group = ctx.pathParam("group");
+        String queue = ctx.pathParam("queue");
+        String partition = ctx.pathParam("partition");
+        groups.seekPartitionToEnd(group, queue, partition).onComplete(ar -> {
+            if (ar.failed()) {
+                Responses.failure(ctx, ar.cause());
+            } else if (!ar.result().found()) {
+                Responses.json(ctx, 404, new JsonOut().beginObject()
+                        .field("success", false).field("error", "Partition not found").endObject().toString());
+            } else {
+                Responses.json(ctx, 200, new JsonOut().beginObject()
+                        .field("success", true).field("consumerGroup", group).field("queueName", queue)
+                        .field("partitionName", partition).field("updated", ar.result().updated())
+                        .field("cursorMovedTo", ar.result().cursorId())
+                        .endObject().toString());
+            }
+        });
+    }
+
+    private void updateSubscription(RoutingContext ctx) {
+        String group = ctx.pathParam("group");
+        JsonObject body = Bodies.object(ctx);
+        String raw = Bodies.optionalString(body, "subscriptionTimestamp");
+        if (raw == null) {
+            throw ApiError.badRequest("Missing subscriptionTimestamp in request body");
+        }
+        OffsetDateTime timestamp = Bodies.requiredTimestamp(raw, "subscriptionTimestamp");
+        Responses.json(ctx, groups.updateSubscription(group, timestamp), rows -> new JsonOut().beginObject()
+                .field("success", true).field("consumerGroup", group)
+                .field("newTimestamp", JsonOut.millis(timestamp)).field("rowsUpdated", rows)
+                .endObject().toString());
+    }
+
 }

@@ -118,7 +118,7 @@ public final class QueenVerticle extends VerticleBase {
         new MetricsRoutes(metrics, config.totalHotConnections() + config.totalBackgroundConnections(),
                 this::openConnections, config.workers, backgroundPool, buffer, maintenance).mount(router);
         ConsumerGroupAdmin groups = new ConsumerGroupAdmin(backgroundPool);
-        new AdminRoutes(workerId, backgroundPool, new QueueAdmin(backgroundPool), groups, encryption.available(),
+        new AdminRoutes(workerId, backgroundPool, new QueueAdmin(backgroundPool), encryption.available(),
                 config.db.connectTimeoutMs + 3000L)
                 .mount(router);
         new ConsumerGroupRoutes(groups).mount(router);
