@@ -1,6 +1,7 @@
 package io.queen.http;
 
 import io.queen.admin.Analytics;
+import io.queen.admin.Statistics;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -8,24 +9,29 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.queen.http.InspectionRoutes.param;
 import static io.queen.http.MessageRoutes.guard;
 
 /**
- * Dashboard analytics over the per-minute metrics tables (spec 3.12): worker, queue,
- * parked long-poll and system metrics. All GET, read-only, on the background pool; every
- * endpoint takes a {@link TimeWindow} (default: the last hour).
+ * Everything under /api/v1/analytics (spec 3.12): worker, queue, parked long-poll and system
+ * metrics from the per-minute tables, retention history and PostgreSQL's own statistics. All
+ * GET, read-only, on the background pool; the time series take a {@link TimeWindow} (default:
+ * the last hour).
  */
 final class AnalyticsRoutes {
     private final Analytics analytics;
+    private final Statistics statistics;
 
-    AnalyticsRoutes(Analytics analytics) {
+    AnalyticsRoutes(Analytics analytics, Statistics statistics) {
         this.analytics = analytics;
+        this.statistics = statistics;
     }
 
     void mount(Router router) {
@@ -34,6 +40,9 @@ final class AnalyticsRoutes {
         router.get("/api/v1/analytics/queue-lag").handler(guard(this::queueLag));
         router.get("/api/v1/analytics/queue-ops").handler(guard(this::queueOps));
         router.get("/api/v1/analytics/queue-parked-replicas").handler(guard(this::parkedReplicas));
+        router.get("/api/v1/analytics/retention").handler(guard(this::retention));
+        router.get("/api/v1/analytics/postgres-stats").handler(guard(ctx ->
+                Responses.json(ctx, statistics.postgres(), document -> document)));
     }
 
     private static String filter(RoutingContext ctx, String name) {
@@ -325,4 +334,31 @@ final class AnalyticsRoutes {
             return out.endArray().endObject().toString();
         });
     }
+
+    private void retention(RoutingContext ctx) {
+        TimeWindow window = TimeWindow.of(ctx, Duration.ofHours(1));
+        int bucket = window.bucketMinutes();
+        Responses.json(ctx, statistics.retention(window.from(), window.to(), bucket, param(ctx, "queue")), rows -> {
+            long[] totals = new long[5];
+            JsonOut out = window.writeHeader(new JsonOut(256 + rows.size() * 128).beginObject())
+                    .name("series").beginArray();
+            for (Row r : rows) {
+                long[] values = {r.getLong("retention"), r.getLong("completed"), r.getLong("eviction"),
+                        r.getLong("total"), r.getLong("events")};
+                for (int i = 0; i < values.length; i++) {
+                    totals[i] += values[i];
+                }
+                retentionCounts(out.beginObject().field("bucket", JsonOut.millis(r.getOffsetDateTime("bucket"))),
+                        values).endObject();
+            }
+            out.endArray().name("totals").beginObject();
+            return retentionCounts(out, totals).endObject().endObject().toString();
+        });
+    }
+
+    private static JsonOut retentionCounts(JsonOut out, long[] v) {
+        return out.field("retentionMsgs", v[0]).field("completedRetentionMsgs", v[1]).field("evictionMsgs", v[2])
+                .field("totalMsgs", v[3]).field("eventCount", v[4]);
+    }
+
 }

@@ -124,11 +124,12 @@ public final class QueenVerticle extends VerticleBase {
         new ConsumerGroupRoutes(groups).mount(router);
         Inspection inspection = new Inspection(backgroundPool);
         new InspectionRoutes(workerId, inspection, encryption).mount(router);
-        new StatusRoutes(workerId, inspection, buffer).mount(router);
+        Statistics statistics = new Statistics(backgroundPool);
+        new StatusRoutes(workerId, inspection, buffer, statistics).mount(router);
         new InternalRoutes(wakeUps, config.peerNotify).mount(router);
         new MessageActionRoutes(new MessageActions(backgroundPool), wakeUps).mount(router);
-        new StatsRoutes(new Statistics(backgroundPool), vertx.eventBus()).mount(router);
-        new AnalyticsRoutes(new Analytics(backgroundPool)).mount(router);
+        new StatsRoutes(vertx.eventBus()).mount(router);
+        new AnalyticsRoutes(new Analytics(backgroundPool), statistics).mount(router);
         router.errorHandler(404, ctx -> Responses.error(ctx, 404, "Not Found: " + ctx.request().path()));
         router.errorHandler(405, ctx -> Responses.error(ctx, 405, "Method not allowed"));
         router.errorHandler(413, ctx -> Responses.error(ctx, 413,
