@@ -8,8 +8,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 
 /**
- * Routes between servers and for operators (spec 3.14 shared-state, 3.15): an external wake-up
- * for parked pops, and what this server shares with its peers.
+ * Everything under /internal/api (spec 3.14 shared-state, 3.15): an external wake-up for parked
+ * pops, and what this server shares with its peers.
  */
 final class InternalRoutes {
     private final WakeUps wakeUps;
@@ -24,7 +24,6 @@ final class InternalRoutes {
         router.post("/internal/api/notify").handler(this::notifyQueue);
         router.get("/internal/api/shared-state/stats").handler(this::sharedState);
         router.get("/internal/api/inter-instance/stats").handler(this::sharedState);
-        router.get("/api/v1/system/shared-state").handler(this::sharedState);
     }
 
     /**
@@ -46,9 +45,14 @@ final class InternalRoutes {
      * that peers need, and wakes them through PostgreSQL instead.
      */
     private void sharedState(RoutingContext ctx) {
-        Responses.json(ctx, 200, new JsonOut().beginObject()
+        Responses.json(ctx, 200, sharedState(peerNotify));
+    }
+
+    /** Also answered at /api/v1/system/shared-state ({@link SystemRoutes}). */
+    static String sharedState(boolean peerNotify) {
+        return new JsonOut().beginObject()
                 .field("enabled", false)
                 .field("peerWakeUps", peerNotify ? "postgres-notify" : "off")
-                .endObject().toString());
+                .endObject().toString();
     }
 }

@@ -114,7 +114,8 @@ public final class QueenVerticle extends VerticleBase {
                 new AckService(hotPool), new LeaseService(hotPool),
                 new TransactionService(backgroundPool, wakeUps), longPolls, metrics, workerMetrics, maintenance,
                 buffer, encryption).mount(router);
-        new MaintenanceRoutes(backgroundPool, vertx.eventBus(), config.workers, maintenance, buffer).mount(router);
+        new SystemRoutes(backgroundPool, vertx.eventBus(), config.workers, maintenance, buffer, config.peerNotify)
+                .mount(router);
         new MetricsRoutes(metrics, config.totalHotConnections() + config.totalBackgroundConnections(),
                 this::openConnections, config.workers, backgroundPool, buffer, maintenance).mount(router);
         ConsumerGroupAdmin groups = new ConsumerGroupAdmin(backgroundPool);

@@ -15,16 +15,21 @@ import java.util.List;
 
 import static io.queen.http.MessageRoutes.guard;
 
-/** Push and pop maintenance switches and the file buffer's state (spec 3.14). */
-final class MaintenanceRoutes {
+/**
+ * Everything under /api/v1/system (spec 3.14): the push and pop maintenance switches with the
+ * file buffer's state, and what this server shares with its peers.
+ */
+final class SystemRoutes {
     private final SqlClient db;
     private final EventBus bus;
     private final List<String> holders;
     private final MaintenanceState maintenance;
     private final FileBufferClient buffer;
+    private final boolean peerNotify;
 
-    MaintenanceRoutes(SqlClient db, EventBus bus, int workers, MaintenanceState maintenance,
-                      FileBufferClient buffer) {
+    SystemRoutes(SqlClient db, EventBus bus, int workers, MaintenanceState maintenance,
+                 FileBufferClient buffer, boolean peerNotify) {
+        this.peerNotify = peerNotify;
         this.db = db;
         this.bus = bus;
         this.holders = MaintenanceBus.holders(workers);
@@ -33,6 +38,8 @@ final class MaintenanceRoutes {
     }
 
     void mount(Router router) {
+        router.get("/api/v1/system/shared-state").handler(ctx -> Responses.json(ctx, 200,
+                InternalRoutes.sharedState(peerNotify)));
         router.get("/api/v1/system/maintenance").handler(this::pushStatus);
         router.post("/api/v1/system/maintenance").handler(guard(this::setPush));
         router.get("/api/v1/system/maintenance/pop").handler(this::popStatus);
