@@ -4,7 +4,6 @@ import io.queen.queue.ConsumerGroups;
 import io.queen.admin.Inspection;
 import io.queen.crypto.Encryption;
 import io.queen.admin.Inspection.DlqFilter;
-import io.queen.admin.Inspection.MessageFilter;
 import io.vertx.core.Future;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -15,18 +14,14 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 import static io.queen.http.MessageRoutes.guard;
 
-/** Resources, messages, dead letters and traces (spec 3.8–3.11), all on the background pool. */
+/** Resources, dead letters and traces (spec 3.8, 3.10, 3.11), all on the background pool. */
 final class InspectionRoutes {
-    private static final Set<String> STATUSES = Set.of("pending", "processing", "completed", "dead_letter");
     /** Largest page any listing hands out, so one request cannot pull a whole table. */
     private static final int MAX_LIMIT = 10_000;
 
@@ -47,9 +42,6 @@ final class InspectionRoutes {
         router.get("/api/v1/resources/namespaces").handler(guard(ctx -> groups(ctx, inspection.namespaces(),
                 "namespaces", "namespace")));
         router.get("/api/v1/resources/tasks").handler(guard(ctx -> groups(ctx, inspection.tasks(), "tasks", "task")));
-        router.get("/api/v1/messages").handler(guard(this::messages));
-        router.get("/api/v1/messages/:partitionId/:transactionId").handler(guard(this::message));
-        router.delete("/api/v1/messages/:partitionId/:transactionId").handler(guard(this::deleteMessage));
         router.get("/api/v1/dlq").handler(guard(this::deadLetters));
         router.post("/api/v1/traces").handler(guard(this::recordTrace));
         // static routes before the parameterised one (spec 3.0)
@@ -181,119 +173,6 @@ final class InspectionRoutes {
     }
 
     // ---- messages (3.9) ----
-
-    private void messages(RoutingContext ctx) {
-        String status = param(ctx, "status");
-        if (status != null && !STATUSES.contains(status)) {
-            throw ApiError.badRequest("status must be one of pending, processing, completed, dead_letter");
-        }
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        OffsetDateTime from = timestampParam(ctx, "from", now.minusHours(1));
-        // the whole minute of "to" is included (spec 3.9)
-        OffsetDateTime to = timestampParam(ctx, "to", now).truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
-        MessageFilter filter = new MessageFilter(param(ctx, "queue"), param(ctx, "partition"), param(ctx, "ns"),
-                param(ctx, "task"), status, from, to, limit(ctx, 200), Bodies.queryInt(ctx, "offset", 0, 0));
-        Responses.json(ctx, inspection.messages(filter), rows -> {
-            boolean anyQueueMode = false;
-            long busGroups = 0;
-            JsonOut out = new JsonOut(256 + rows.size() * 512).beginObject().name("messages").beginArray();
-            for (Row r : rows) {
-                anyQueueMode |= r.getBoolean("has_queue_mode");
-                busGroups = Math.max(busGroups, r.getLong("total_groups"));
-                out.beginObject();
-                messageFields(out, r);
-                out.field("queueStatus", r.getString("queue_status"))
-                        .name("busStatus").beginObject()
-                        .field("consumedBy", r.getLong("consumed_by")).field("totalGroups", r.getLong("total_groups"))
-                        .endObject()
-                        .field("queuePriority", r.getInteger("priority"))
-                        .field("leaseExpiresAt", JsonOut.millis(r.getOffsetDateTime("lease_expires_at")))
-                        .endObject();
-            }
-            out.endArray();
-            // over the listed messages: whether any partition has a queue-mode consumer, and
-            // the most named groups any listed partition has
-            out.name("mode").beginObject().field("hasQueueMode", anyQueueMode).field("busGroupsCount", busGroups)
-                    .field("type", modeType(anyQueueMode, busGroups)).endObject();
-            return out.endObject().toString();
-        });
-    }
-
-    private static void messageFields(JsonOut out, Row r) {
-        out.field("id", r.getUUID("id")).field("transactionId", r.getString("transaction_id"))
-                .field("partitionId", r.getUUID("partition_id"))
-                .field("queuePath", r.getString("queue") + "/" + r.getString("partition"))
-                .field("queue", r.getString("queue")).field("partition", r.getString("partition"))
-                .field("namespace", r.getString("namespace")).field("task", r.getString("task"))
-                .field("status", r.getString("status"))
-                .field("traceId", r.getUUID("trace_id")).field("producerSub", r.getString("producer_sub"))
-                .field("createdAt", JsonOut.micros(r.getOffsetDateTime("created_at")));
-    }
-
-    private static String modeType(boolean queueMode, long busGroups) {
-        if (queueMode) {
-            return busGroups > 0 ? "hybrid" : "queue";
-        }
-        return busGroups > 0 ? "bus" : "none";
-    }
-
-    private void message(RoutingContext ctx) {
-        UUID partitionId = Uuids.parse(ctx.pathParam("partitionId"), "partitionId");
-        inspection.message(partitionId, ctx.pathParam("transactionId")).onComplete(ar -> {
-            if (ar.failed()) {
-                Responses.failure(ctx, ar.cause());
-            } else if (ar.result() == null) {
-                Responses.error(ctx, 404, "Message not found");
-            } else {
-                Responses.json(ctx, 200, messageDetail(ar.result()));
-            }
-        });
-    }
-
-    private String messageDetail(Row r) {
-        String payload = r.getString("payload");
-        JsonOut out = new JsonOut(512 + payload.length()).beginObject();
-        messageFields(out, r);
-        Payloads.write(out, "payload", payload, encryption)
-                .field("isEncrypted", r.getBoolean("is_encrypted"))
-                .field("errorMessage", r.getString("error_message"))
-                .field("retryCount", r.getInteger("retry_count") == null ? 0 : r.getInteger("retry_count"))
-                .field("leaseExpiresAt", JsonOut.millis(r.getOffsetDateTime("lease_expires_at")))
-                .name("queueConfig").beginObject()
-                .field("leaseTime", r.getInteger("lease_time")).field("retryLimit", r.getInteger("retry_limit"))
-                .field("retryDelay", r.getInteger("retry_delay")).field("ttl", r.getInteger("ttl"))
-                .field("priority", r.getInteger("priority"))
-                .endObject();
-        boolean queueMode = r.getBoolean("has_queue_mode");
-        long busGroups = r.getLong("total_groups");
-        out.name("mode").beginObject().field("hasQueueMode", queueMode).field("busGroupsCount", busGroups)
-                .field("consumedByGroups", r.getLong("consumed_by")).field("type", modeType(queueMode, busGroups))
-                .endObject();
-        out.name("consumerGroups").beginArray();
-        String[] names = r.getArrayOfStrings("group_names");
-        if (names != null) {
-            Boolean[] consumed = r.getArrayOfBooleans("group_consumed");
-            OffsetDateTime[] leases = r.getArrayOfOffsetDateTimes("group_leases");
-            for (int i = 0; i < names.length; i++) {
-                out.beginObject().field("name", names[i]).field("consumed", consumed[i])
-                        .field("leaseExpiresAt", JsonOut.millis(leases[i])).endObject();
-            }
-        }
-        return out.endArray().endObject().toString();
-    }
-
-    private void deleteMessage(RoutingContext ctx) {
-        String partition = ctx.pathParam("partitionId");
-        String transaction = ctx.pathParam("transactionId");
-        Responses.json(ctx, inspection.deleteMessage(Uuids.parse(partition, "partitionId"), transaction),
-                deleted -> new JsonOut().beginObject()
-                        .field("success", deleted).field("partitionId", partition)
-                        .field("transactionId", transaction)
-                        .field("message", deleted ? "Message deleted successfully" : "Message not found")
-                        .endObject().toString());
-    }
-
-    // ---- dead-letter queue (3.10) ----
 
     private void deadLetters(RoutingContext ctx) {
         int limit = limit(ctx, 100);
@@ -473,7 +352,7 @@ final class InspectionRoutes {
         return raw == null ? fallback : Bodies.requiredTimestamp(raw, name);
     }
 
-    private static int limit(RoutingContext ctx, int fallback) {
+    static int limit(RoutingContext ctx, int fallback) {
         int limit = Bodies.queryInt(ctx, "limit", fallback, 1);
         if (limit > MAX_LIMIT) {
             throw ApiError.badRequest("limit must be at most " + MAX_LIMIT + ", got " + limit);

@@ -128,7 +128,7 @@ public final class QueenVerticle extends VerticleBase {
         Statistics statistics = new Statistics(backgroundPool);
         new StatusRoutes(workerId, inspection, buffer, statistics).mount(router);
         new InternalRoutes(wakeUps, config.peerNotify).mount(router);
-        new MessageActionRoutes(new MessageActions(backgroundPool), wakeUps).mount(router);
+        new MessagesRoutes(inspection, encryption, new MessageActions(backgroundPool), wakeUps).mount(router);
         new StatsRoutes(vertx.eventBus()).mount(router);
         new AnalyticsRoutes(new Analytics(backgroundPool), statistics).mount(router);
         router.errorHandler(404, ctx -> Responses.error(ctx, 404, "Not Found: " + ctx.request().path()));
