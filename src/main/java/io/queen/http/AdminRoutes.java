@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import static io.queen.http.MessageRoutes.guard;
 
-/** Health, queue configuration and deletion (spec 3.1, 3.2, 3.8). */
+/** Health and queue configuration (spec 3.1, 3.2). */
 final class AdminRoutes {
     private final int workerId;
     private final SqlClient db;
@@ -37,7 +37,6 @@ final class AdminRoutes {
     void mount(Router router) {
         router.get("/health").handler(this::health);
         router.post("/api/v1/configure").handler(guard(this::configure));
-        router.delete("/api/v1/resources/queues/:queue").handler(guard(this::deleteQueue));
     }
 
     private void health(RoutingContext ctx) {
@@ -153,11 +152,5 @@ final class AdminRoutes {
         }
     }
 
-    private void deleteQueue(RoutingContext ctx) {
-        String queue = ctx.pathParam("queue");
-        Responses.json(ctx, queues.delete(queue), existed -> new JsonOut().beginObject()
-                .field("deleted", true).field("queue", queue).field("existed", existed)
-                .endObject().toString());
-    }
 
 }

@@ -4,14 +4,12 @@ import io.queen.queue.ConsumerGroups;
 import io.queen.admin.Inspection;
 import io.queen.crypto.Encryption;
 import io.queen.admin.Inspection.DlqFilter;
-import io.vertx.core.Future;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -20,7 +18,7 @@ import java.util.UUID;
 
 import static io.queen.http.MessageRoutes.guard;
 
-/** Resources, dead letters and traces (spec 3.8, 3.10, 3.11), all on the background pool. */
+/** Dead letters (/api/v1/dlq) and traces (/api/v1/traces) (spec 3.10, 3.11), on the background pool. */
 final class InspectionRoutes {
     /** Largest page any listing hands out, so one request cannot pull a whole table. */
     private static final int MAX_LIMIT = 10_000;
@@ -36,12 +34,6 @@ final class InspectionRoutes {
     }
 
     void mount(Router router) {
-        router.get("/api/v1/resources/overview").handler(guard(this::overview));
-        router.get("/api/v1/resources/queues").handler(guard(this::queues));
-        router.get("/api/v1/resources/queues/:queue").handler(guard(this::queue));
-        router.get("/api/v1/resources/namespaces").handler(guard(ctx -> groups(ctx, inspection.namespaces(),
-                "namespaces", "namespace")));
-        router.get("/api/v1/resources/tasks").handler(guard(ctx -> groups(ctx, inspection.tasks(), "tasks", "task")));
         router.get("/api/v1/dlq").handler(guard(this::deadLetters));
         router.post("/api/v1/traces").handler(guard(this::recordTrace));
         // static routes before the parameterised one (spec 3.0)
@@ -50,129 +42,7 @@ final class InspectionRoutes {
         router.get("/api/v1/traces/:partitionId/:transactionId").handler(guard(this::traces));
     }
 
-    // ---- resources (3.8) ----
-
-    private void overview(RoutingContext ctx) {
-        Responses.json(ctx, inspection.overview(), r -> new JsonOut(1024).beginObject()
-                .field("queues", r.getLong("queues")).field("partitions", r.getLong("partitions"))
-                .field("namespaces", r.getLong("namespaces")).field("tasks", r.getLong("tasks"))
-                .name("messages").beginObject()
-                .field("total", r.getLong("total")).field("pending", r.getLong("pending"))
-                .field("processing", r.getLong("processing")).field("completed", r.getLong("completed"))
-                .field("failed", 0).field("deadLetter", r.getLong("dead_letter"))
-                .endObject()
-                .name("lag").beginObject()
-                .name("time").beginObject()
-                .field("avg", r.getDouble("time_avg")).field("median", r.getDouble("time_median"))
-                .field("min", r.getDouble("time_min")).field("max", r.getDouble("time_max"))
-                .endObject()
-                .name("offset").beginObject()
-                .field("avg", r.getDouble("offset_avg")).field("median", r.getDouble("offset_median"))
-                .field("min", r.getDouble("offset_min")).field("max", r.getDouble("offset_max"))
-                .endObject()
-                .endObject()
-                .name("throughput").beginObject()
-                .field("ingestedPerSecond", r.getDouble("ingested"))
-                .field("processedPerSecond", r.getDouble("processed_per_second"))
-                .endObject()
-                .field("timestamp", JsonOut.millis(r.getOffsetDateTime("now")))
-                // computed by this very request
-                .field("statsAge", 0)
-                .endObject().toString());
-    }
-
-    private void queues(RoutingContext ctx) {
-        Responses.json(ctx, inspection.queues(), rows -> {
-            JsonOut out = new JsonOut(256 + rows.size() * 256).beginObject().name("queues").beginArray();
-            for (Row r : rows) {
-                queueSummary(out, r);
-            }
-            return out.endArray().endObject().toString();
-        });
-    }
-
-    /** One queue of a listing (resources and status share the shape). */
-    static void queueSummary(JsonOut out, Row r) {
-        out.beginObject()
-                .field("id", r.getUUID("id")).field("name", r.getString("name"))
-                .field("namespace", r.getString("namespace")).field("task", r.getString("task"))
-                .field("createdAt", JsonOut.millis(r.getOffsetDateTime("created_at")))
-                .field("partitions", r.getLong("partitions"))
-                .name("messages").beginObject()
-                .field("total", r.getLong("total")).field("pending", r.getLong("pending"))
-                .field("processing", r.getLong("processing"))
-                .endObject().endObject();
-    }
-
-    private void queue(RoutingContext ctx) {
-        inspection.queue(ctx.pathParam("queue")).onComplete(ar -> {
-            if (ar.failed()) {
-                Responses.failure(ctx, ar.cause());
-            } else if (ar.result().size() == 0) {
-                Responses.error(ctx, 404, "Queue not found");
-            } else {
-                Responses.json(ctx, 200, queueDetail(ar.result()));
-            }
-        });
-    }
-
-    private static String queueDetail(RowSet<Row> rows) {
-        Row first = rows.iterator().next();
-        JsonOut out = new JsonOut(512 + rows.size() * 384).beginObject()
-                .field("id", first.getUUID("id")).field("name", first.getString("name"))
-                .field("namespace", first.getString("namespace")).field("task", first.getString("task"))
-                .field("createdAt", JsonOut.millis(first.getOffsetDateTime("created_at")))
-                .name("partitions").beginArray();
-        long total = 0;
-        long pending = 0;
-        long processing = 0;
-        long completed = 0;
-        long deadLetter = 0;
-        for (Row r : rows) {
-            if (r.getUUID("partition_id") == null) {
-                continue; // a queue without partitions still has its one row
-            }
-            total += r.getLong("total");
-            pending += r.getLong("pending");
-            processing += r.getLong("processing");
-            completed += r.getLong("completed");
-            deadLetter += r.getLong("dead_letter");
-            out.beginObject()
-                    .field("id", r.getUUID("partition_id")).field("name", r.getString("partition_name"))
-                    .field("createdAt", JsonOut.millis(r.getOffsetDateTime("partition_created_at")));
-            stats(out.name("stats"), r.getLong("total"), r.getLong("pending"), r.getLong("processing"),
-                    r.getLong("completed"), r.getLong("dead_letter"));
-            out.field("oldestMessage", JsonOut.micros(r.getOffsetDateTime("oldest")))
-                    .field("newestMessage", JsonOut.micros(r.getOffsetDateTime("newest")))
-                    .endObject();
-        }
-        out.endArray();
-        stats(out.name("totals"), total, pending, processing, completed, deadLetter);
-        return out.endObject().toString();
-    }
-
-    private static void stats(JsonOut out, long total, long pending, long processing, long completed,
-                              long deadLetter) {
-        // no message state is "failed" here: a failed ack is either retried (pending) or dead-lettered
-        out.beginObject().field("total", total).field("pending", pending).field("processing", processing)
-                .field("completed", completed).field("failed", 0).field("deadLetter", deadLetter).endObject();
-    }
-
-    private void groups(RoutingContext ctx, Future<RowSet<Row>> result, String listName, String keyName) {
-        Responses.json(ctx, result, rows -> {
-            JsonOut out = new JsonOut().beginObject().name(listName).beginArray();
-            for (Row r : rows) {
-                out.beginObject().field(keyName, r.getString("name"))
-                        .field("queues", r.getLong("queues")).field("partitions", r.getLong("partitions"))
-                        .name("messages").beginObject()
-                        .field("total", r.getLong("total")).field("pending", r.getLong("pending"))
-                        .endObject().endObject();
-            }
-            return out.endArray().endObject().toString();
-        });
-    }
-
-    // ---- messages (3.9) ----
+    // ---- dead letters (3.10) ----
 
     private void deadLetters(RoutingContext ctx) {
         int limit = limit(ctx, 100);

@@ -119,11 +119,13 @@ public final class QueenVerticle extends VerticleBase {
         new MetricsRoutes(metrics, config.totalHotConnections() + config.totalBackgroundConnections(),
                 this::openConnections, config.workers, backgroundPool, buffer, maintenance).mount(router);
         ConsumerGroupAdmin groups = new ConsumerGroupAdmin(backgroundPool);
-        new AdminRoutes(workerId, backgroundPool, new QueueAdmin(backgroundPool), encryption.available(),
+        QueueAdmin queueAdmin = new QueueAdmin(backgroundPool);
+        new AdminRoutes(workerId, backgroundPool, queueAdmin, encryption.available(),
                 config.db.connectTimeoutMs + 3000L)
                 .mount(router);
         new ConsumerGroupRoutes(groups).mount(router);
         Inspection inspection = new Inspection(backgroundPool);
+        new ResourceRoutes(inspection, queueAdmin).mount(router);
         new InspectionRoutes(workerId, inspection, encryption).mount(router);
         Statistics statistics = new Statistics(backgroundPool);
         new StatusRoutes(workerId, inspection, buffer, statistics).mount(router);

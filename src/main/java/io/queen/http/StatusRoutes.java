@@ -89,7 +89,7 @@ final class StatusRoutes {
             int to = (int) Math.min(matching.size(), (long) offset + limit);
             JsonOut out = new JsonOut().beginObject().name("queues").beginArray();
             for (Row r : matching.subList(from, to)) {
-                InspectionRoutes.queueSummary(out, r);
+                ResourceRoutes.queueSummary(out, r);
             }
             out.endArray().name("pagination").beginObject().field("limit", limit).field("offset", offset)
                     .endObject().field("total", matching.size());
