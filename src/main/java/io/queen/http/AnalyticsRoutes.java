@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.queen.http.InspectionRoutes.param;
 import static io.queen.http.MessageRoutes.guard;
 
 /**
@@ -338,7 +337,7 @@ final class AnalyticsRoutes {
     private void retention(RoutingContext ctx) {
         TimeWindow window = TimeWindow.of(ctx, Duration.ofHours(1));
         int bucket = window.bucketMinutes();
-        Responses.json(ctx, statistics.retention(window.from(), window.to(), bucket, param(ctx, "queue")), rows -> {
+        Responses.json(ctx, statistics.retention(window.from(), window.to(), bucket, Bodies.query(ctx, "queue")), rows -> {
             long[] totals = new long[5];
             JsonOut out = window.writeHeader(new JsonOut(256 + rows.size() * 128).beginObject())
                     .name("series").beginArray();

@@ -171,4 +171,28 @@ final class Bodies {
         }
         return parsed;
     }
+
+    /** Largest page any listing hands out, so one request cannot pull a whole table. */
+    private static final int MAX_LIMIT = 10_000;
+
+    /** A query parameter; absent or empty means "no filter". */
+    static String query(RoutingContext ctx, String name) {
+        String value = ctx.request().getParam(name);
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    static OffsetDateTime queryTimestamp(RoutingContext ctx, String name, OffsetDateTime fallback) {
+        String raw = query(ctx, name);
+        return raw == null ? fallback : requiredTimestamp(raw, name);
+    }
+
+    /** A listing's {@code limit}, at most {@value #MAX_LIMIT}. */
+    static int queryLimit(RoutingContext ctx, int fallback) {
+        int limit = queryInt(ctx, "limit", fallback, 1);
+        if (limit > MAX_LIMIT) {
+            throw ApiError.badRequest("limit must be at most " + MAX_LIMIT + ", got " + limit);
+        }
+        return limit;
+    }
+
 }

@@ -18,9 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import static io.queen.http.InspectionRoutes.limit;
-import static io.queen.http.InspectionRoutes.param;
-import static io.queen.http.InspectionRoutes.timestampParam;
 import static io.queen.http.MessageRoutes.guard;
 
 /**
@@ -108,16 +105,16 @@ final class MessagesRoutes {
     }
 
     private void messages(RoutingContext ctx) {
-        String status = param(ctx, "status");
+        String status = Bodies.query(ctx, "status");
         if (status != null && !STATUSES.contains(status)) {
             throw ApiError.badRequest("status must be one of pending, processing, completed, dead_letter");
         }
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        OffsetDateTime from = timestampParam(ctx, "from", now.minusHours(1));
+        OffsetDateTime from = Bodies.queryTimestamp(ctx, "from", now.minusHours(1));
         // the whole minute of "to" is included (spec 3.9)
-        OffsetDateTime to = timestampParam(ctx, "to", now).truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
-        MessageFilter filter = new MessageFilter(param(ctx, "queue"), param(ctx, "partition"), param(ctx, "ns"),
-                param(ctx, "task"), status, from, to, limit(ctx, 200), Bodies.queryInt(ctx, "offset", 0, 0));
+        OffsetDateTime to = Bodies.queryTimestamp(ctx, "to", now).truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
+        MessageFilter filter = new MessageFilter(Bodies.query(ctx, "queue"), Bodies.query(ctx, "partition"), Bodies.query(ctx, "ns"),
+                Bodies.query(ctx, "task"), status, from, to, Bodies.queryLimit(ctx, 200), Bodies.queryInt(ctx, "offset", 0, 0));
         Responses.json(ctx, inspection.messages(filter), rows -> {
             boolean anyQueueMode = false;
             long busGroups = 0;

@@ -126,7 +126,8 @@ public final class QueenVerticle extends VerticleBase {
         new ConsumerGroupRoutes(groups).mount(router);
         Inspection inspection = new Inspection(backgroundPool);
         new ResourceRoutes(inspection, queueAdmin).mount(router);
-        new InspectionRoutes(workerId, inspection, encryption).mount(router);
+        new DlqRoutes(inspection, encryption).mount(router);
+        new TraceRoutes(workerId, inspection, encryption).mount(router);
         Statistics statistics = new Statistics(backgroundPool);
         new StatusRoutes(workerId, inspection, buffer, statistics).mount(router);
         new InternalRoutes(wakeUps, config.peerNotify).mount(router);

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-import static io.queen.http.InspectionRoutes.param;
 import static io.queen.http.MessageRoutes.guard;
 
 /**
@@ -309,7 +308,7 @@ final class StatusRoutes {
     // ---- analytics ----
 
     private void analytics(RoutingContext ctx) {
-        String interval = param(ctx, "interval");
+        String interval = Bodies.query(ctx, "interval");
         String unit = interval == null ? "hour" : interval;
         if (!INTERVALS.contains(unit)) {
             throw ApiError.badRequest("interval must be one of minute, hour, day; got '" + interval + "'");
@@ -337,7 +336,7 @@ final class StatusRoutes {
     // ---- request helpers ----
 
     private static Scope scope(RoutingContext ctx) {
-        return new Scope(param(ctx, "queue"), param(ctx, "namespace"), param(ctx, "task"));
+        return new Scope(Bodies.query(ctx, "queue"), Bodies.query(ctx, "namespace"), Bodies.query(ctx, "task"));
     }
 
 }

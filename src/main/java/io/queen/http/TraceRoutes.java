@@ -3,7 +3,6 @@ package io.queen.http;
 import io.queen.queue.ConsumerGroups;
 import io.queen.admin.Inspection;
 import io.queen.crypto.Encryption;
-import io.queen.admin.Inspection.DlqFilter;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,30 +10,28 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Row;
 
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 import static io.queen.http.MessageRoutes.guard;
 
-/** Dead letters (/api/v1/dlq) and traces (/api/v1/traces) (spec 3.10, 3.11), on the background pool. */
-final class InspectionRoutes {
-    /** Largest page any listing hands out, so one request cannot pull a whole table. */
-    private static final int MAX_LIMIT = 10_000;
-
+/**
+ * Everything under /api/v1/traces (spec 3.11): record, list names, by name, by message; on the
+ * background pool.
+ */
+final class TraceRoutes {
     private final int workerId;
     private final Inspection inspection;
     private final Encryption encryption;
 
-    InspectionRoutes(int workerId, Inspection inspection, Encryption encryption) {
+    TraceRoutes(int workerId, Inspection inspection, Encryption encryption) {
         this.encryption = encryption;
         this.workerId = workerId;
         this.inspection = inspection;
     }
 
     void mount(Router router) {
-        router.get("/api/v1/dlq").handler(guard(this::deadLetters));
         router.post("/api/v1/traces").handler(guard(this::recordTrace));
         // static routes before the parameterised one (spec 3.0)
         router.get("/api/v1/traces/names").handler(guard(this::traceNames));
@@ -42,42 +39,6 @@ final class InspectionRoutes {
         router.get("/api/v1/traces/:partitionId/:transactionId").handler(guard(this::traces));
     }
 
-    // ---- dead letters (3.10) ----
-
-    private void deadLetters(RoutingContext ctx) {
-        int limit = limit(ctx, 100);
-        int offset = Bodies.queryInt(ctx, "offset", 0, 0);
-        DlqFilter filter = new DlqFilter(param(ctx, "queue"), param(ctx, "consumerGroup"), param(ctx, "partition"),
-                timestampParam(ctx, "from", null), timestampParam(ctx, "to", null), limit, offset);
-        Responses.json(ctx, inspection.deadLetters(filter), rows -> {
-            JsonOut out = new JsonOut(256 + rows.size() * 512).beginObject().name("messages").beginArray();
-            long total = 0;
-            for (Row r : rows) {
-                total = r.getLong("total");
-                if (r.getUUID("message_id") == null) {
-                    continue; // the page is empty; the row only carries the total
-                }
-                out.beginObject()
-                        .field("id", r.getUUID("message_id")).field("transactionId", r.getString("transaction_id"))
-                        .field("partitionId", r.getUUID("partition_id"))
-                        .field("queue", r.getString("queue")).field("partition", r.getString("partition"))
-                        .field("consumerGroup", r.getString("consumer_group"))
-                        .field("errorMessage", r.getString("error_message"))
-                        .field("retryCount", r.getInteger("retry_count"));
-                Payloads.write(out, "data", r.getString("data"), encryption)
-                        .field("producerSub", r.getString("producer_sub"))
-                        .field("createdAt", JsonOut.micros(r.getOffsetDateTime("created_at")))
-                        .field("failedAt", JsonOut.millis(r.getOffsetDateTime("failed_at")))
-                        .endObject();
-            }
-            return out.endArray()
-                    .name("pagination").beginObject().field("limit", limit).field("offset", offset).endObject()
-                    .field("total", total)
-                    .endObject().toString();
-        });
-    }
-
-    // ---- traces (3.11) ----
 
     private void recordTrace(RoutingContext ctx) {
         JsonObject body = Bodies.object(ctx);
@@ -147,7 +108,7 @@ final class InspectionRoutes {
     }
 
     private void tracesByName(RoutingContext ctx) {
-        int limit = limit(ctx, 100);
+        int limit = Bodies.queryLimit(ctx, 100);
         int offset = Bodies.queryInt(ctx, "offset", 0, 0);
         Responses.json(ctx, inspection.tracesByName(ctx.pathParam("traceName"), limit, offset), rows -> {
             JsonOut out = new JsonOut(256 + rows.size() * 512).beginObject().name("traces").beginArray();
@@ -175,7 +136,7 @@ final class InspectionRoutes {
     }
 
     private void traceNames(RoutingContext ctx) {
-        int limit = limit(ctx, 50);
+        int limit = Bodies.queryLimit(ctx, 50);
         int offset = Bodies.queryInt(ctx, "offset", 0, 0);
         Responses.json(ctx, inspection.traceNames(limit, offset), rows -> {
             JsonOut out = new JsonOut(256 + rows.size() * 128).beginObject().name("trace_names").beginArray();
@@ -207,27 +168,6 @@ final class InspectionRoutes {
         return out.field("total", total)
                 .name("pagination").beginObject().field("limit", limit).field("offset", offset).endObject()
                 .endObject().toString();
-    }
-
-    // ---- request helpers ----
-
-    /** A query parameter; absent or empty means "no filter". */
-    static String param(RoutingContext ctx, String name) {
-        String value = ctx.request().getParam(name);
-        return value == null || value.isEmpty() ? null : value;
-    }
-
-    static OffsetDateTime timestampParam(RoutingContext ctx, String name, OffsetDateTime fallback) {
-        String raw = param(ctx, name);
-        return raw == null ? fallback : Bodies.requiredTimestamp(raw, name);
-    }
-
-    static int limit(RoutingContext ctx, int fallback) {
-        int limit = Bodies.queryInt(ctx, "limit", fallback, 1);
-        if (limit > MAX_LIMIT) {
-            throw ApiError.badRequest("limit must be at most " + MAX_LIMIT + ", got " + limit);
-        }
-        return limit;
     }
 
 }
