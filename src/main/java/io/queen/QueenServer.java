@@ -56,8 +56,7 @@ public final class QueenServer {
                 .setPreferNativeTransport(true));
         try {
             // schema changes take a session of their own, around any pooler
-            Pool setup = Databases.pool(vertx, connect.transactionPooler ? connect.bypassingPooler() : connect, 1,
-                    "setup");
+            Pool setup = Databases.pool(vertx, connect.forSessions(), 1, "setup");
             try {
                 try {
                     Migrations.apply(setup).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);

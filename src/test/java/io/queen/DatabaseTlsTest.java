@@ -33,7 +33,7 @@ class DatabaseTlsTest {
                 "-addext", "subjectAltName=DNS:localhost").redirectErrorStream(true).start();
         String out = new String(openssl.getInputStream().readAllBytes());
         assertEquals(0, openssl.waitFor(), out);
-        new ProcessBuilder("chown", "postgres:postgres", cert.toString(), key.toString()).start().waitFor();
+        PgCluster.giveToPostgres(cert, key);
         new ProcessBuilder("chmod", "600", key.toString()).start().waitFor();
 
         try (PgCluster pg = PgCluster.primary("queen-tls", "ssl = on", "ssl_cert_file = '" + cert + "'",

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -52,13 +51,8 @@ class PgBouncerTest {
                 "auth_type = trust", "auth_file = " + dir.resolve("users.txt"),
                 "pool_mode = transaction", "default_pool_size = 8", "max_client_conn = 500",
                 "logfile = " + dir.resolve("pgbouncer.log"), "pidfile = " + dir.resolve("pgbouncer.pid")));
-        new ProcessBuilder("chown", "-R", "postgres:postgres", dir.toString()).start().waitFor();
-        List<String> command = new ArrayList<>();
-        if ("root".equals(System.getProperty("user.name"))) {
-            command.addAll(List.of("runuser", "-u", "postgres", "--"));
-        }
-        command.addAll(List.of(PGBOUNCER.toString(), ini.toString()));
-        bouncer = new ProcessBuilder(command).redirectErrorStream(true)
+        PgCluster.giveToPostgres(dir);
+        bouncer = new ProcessBuilder(PgCluster.asPostgres(PGBOUNCER.toString(), ini.toString())).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("stdout.log").toFile()).start();
         awaitListening(port);
         Map<String, String> settings = Map.of("PG_HOST", "127.0.0.1:" + port, "PG_TRANSACTION_POOLER", "true",

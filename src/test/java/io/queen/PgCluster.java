@@ -100,12 +100,7 @@ final class PgCluster implements AutoCloseable {
 
     /** Runs a command (as postgres when we are root), failing with its output when it fails. */
     void run(String... command) throws Exception {
-        List<String> full = new ArrayList<>();
-        if (ROOT) {
-            full.addAll(List.of("runuser", "-u", "postgres", "--"));
-        }
-        full.addAll(List.of(command));
-        Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(asPostgres(command)).redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException(String.join(" ", command) + " failed:\n" + new String(out)
@@ -120,13 +115,32 @@ final class PgCluster implements AutoCloseable {
         Path dir = parent.resolve("pg");
         Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                 java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
-        if (ROOT) {
-            Process p = new ProcessBuilder("chown", "-R", "postgres:postgres", parent.toString()).inheritIO().start();
-            if (p.waitFor() != 0) {
-                throw new IOException("chown postgres " + parent + " failed");
-            }
-        }
+        giveToPostgres(parent);
         return dir;
+    }
+
+    /** The command line that runs {@code command} as the postgres user (as it is, unless we are root). */
+    static List<String> asPostgres(String... command) {
+        List<String> full = new ArrayList<>();
+        if (ROOT) {
+            full.addAll(List.of("runuser", "-u", "postgres", "--"));
+        }
+        full.addAll(List.of(command));
+        return full;
+    }
+
+    /** Hands files and folders (recursively) to the postgres user when we are root. */
+    static void giveToPostgres(Path... paths) throws Exception {
+        if (!ROOT) {
+            return;
+        }
+        List<String> command = new ArrayList<>(List.of("chown", "-R", "postgres:postgres"));
+        for (Path path : paths) {
+            command.add(path.toString());
+        }
+        if (new ProcessBuilder(command).inheritIO().start().waitFor() != 0) {
+            throw new IOException(String.join(" ", command) + " failed");
+        }
     }
 
     static int freePort() throws IOException {

@@ -148,9 +148,12 @@ public final class DatabaseSettings {
         return new DatabaseSettings(this, addresses, transactionPooler);
     }
 
-    /** The same settings for a session of its own on PG_DIRECT_HOST, around the pooler. */
-    public DatabaseSettings bypassingPooler() {
-        return new DatabaseSettings(this, List.of(direct), false);
+    /**
+     * Where connections that need a session of their own go (migrations, LISTEN, the jobs'
+     * advisory lock): PG_DIRECT_HOST around a transaction pooler, otherwise the same servers.
+     */
+    public DatabaseSettings forSessions() {
+        return transactionPooler ? new DatabaseSettings(this, List.of(direct), false) : this;
     }
 
     private DatabaseSettings(DatabaseSettings from, List<Address> addresses, boolean transactionPooler) {

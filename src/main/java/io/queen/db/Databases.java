@@ -137,13 +137,12 @@ public final class Databases {
     }
 
     /**
-     * One connection outside any pool (LISTEN): to PG_DIRECT_HOST when a pooler is in the way,
-     * otherwise to the primary.
+     * One connection outside any pool (LISTEN), with a session of its own: to PG_DIRECT_HOST when
+     * a pooler is in the way, otherwise to the primary.
      */
-    public static Future<PgConnection> connectDirect(Vertx vertx, DatabaseSettings db) {
-        Future<PgConnectOptions> target = db.direct != null
-                ? Future.succeededFuture(connectOptions(db.bypassingPooler(), db.direct))
-                : db.hosts.size() == 1
+    public static Future<PgConnection> connectDirect(Vertx vertx, DatabaseSettings settings) {
+        DatabaseSettings db = settings.forSessions();
+        Future<PgConnectOptions> target = db.hosts.size() == 1
                 ? Future.succeededFuture(connectOptions(db, db.hosts.get(0)))
                 : new PrimaryLocator(vertx, db).get().map(o -> (PgConnectOptions) o);
         return target.compose(options -> PgConnection.connect(vertx, options)

@@ -49,7 +49,7 @@ public final class MaintenanceJobsVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         // the jobs hold a session advisory lock across many transactions: around any pooler
-        pool = Databases.pool(vertx, connect.transactionPooler ? connect.bypassingPooler() : connect, 1, "jobs");
+        pool = Databases.pool(vertx, connect.forSessions(), 1, "jobs");
         schedule("Retention", JobLock.JOBS, new RetentionJob(config), config.retentionIntervalMs, 1);
         schedule("Eviction", JobLock.JOBS, new EvictionJob(config), config.evictionIntervalMs, 1);
         StatsJob stats = new StatsJob(config);
