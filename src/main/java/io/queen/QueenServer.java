@@ -55,17 +55,18 @@ public final class QueenServer {
                 .setEventLoopPoolSize(config.workers)
                 .setPreferNativeTransport(true));
         try {
-            // schema changes take a session of their own, around any pooler
+            // the first connection through the pools' own client: an unreachable server or a
+            // refused certificate is explained in the settings' terms before anything else runs
             Pool setup = Databases.pool(vertx, connect.forSessions(), 1, "setup");
             try {
-                try {
-                    Migrations.apply(setup).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.ExecutionException e) {
-                    throw new IllegalStateException(Databases.explainConnectFailure(connect, e), e.getCause());
-                }
+                setup.query("SELECT 1").execute().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException(Databases.explainConnectFailure(connect, e), e.getCause());
             } finally {
                 setup.close();
             }
+            // schema changes take a session of their own, around any pooler
+            Migrations.apply(connect.forSessions());
             // before the workers: they hand it pushes as soon as they listen, and an earlier
             // run's buffered pushes are replayed first
             BufferedPartitions bufferedPartitions = new BufferedPartitions();

@@ -107,39 +107,6 @@ CREATE TABLE IF NOT EXISTS queen.worker_metrics_summary (
 );
 INSERT INTO queen.worker_metrics_summary (id) VALUES (1) ON CONFLICT (id) DO NOTHING;
 
--- Adds what a worker_metrics write added (a new row, or the growth of an upserted one).
-CREATE OR REPLACE FUNCTION queen.worker_metrics_summary_add()
-RETURNS trigger
-LANGUAGE plpgsql AS $fn$
-DECLARE
-    o queen.worker_metrics;
-BEGIN
-    IF TG_OP = 'UPDATE' THEN
-        o := OLD;
-    END IF;
-    UPDATE queen.worker_metrics_summary s SET
-        total_push_requests = s.total_push_requests + NEW.push_request_count - coalesce(o.push_request_count, 0),
-        total_pop_requests  = s.total_pop_requests  + NEW.pop_request_count  - coalesce(o.pop_request_count, 0),
-        total_ack_requests  = s.total_ack_requests  + NEW.ack_request_count  - coalesce(o.ack_request_count, 0),
-        total_transactions  = s.total_transactions  + NEW.transaction_count  - coalesce(o.transaction_count, 0),
-        total_push_messages = s.total_push_messages + NEW.push_message_count - coalesce(o.push_message_count, 0),
-        total_pop_messages  = s.total_pop_messages  + NEW.pop_message_count  - coalesce(o.pop_message_count, 0),
-        total_ack_messages  = s.total_ack_messages  + NEW.ack_message_count  - coalesce(o.ack_message_count, 0),
-        total_ack_success   = s.total_ack_success   + NEW.ack_success_count  - coalesce(o.ack_success_count, 0),
-        total_ack_failed    = s.total_ack_failed    + NEW.ack_failed_count   - coalesce(o.ack_failed_count, 0),
-        total_db_errors     = s.total_db_errors     + NEW.db_error_count     - coalesce(o.db_error_count, 0),
-        total_dlq           = s.total_dlq           + NEW.dlq_count          - coalesce(o.dlq_count, 0),
-        last_updated_at     = now()
-     WHERE s.id = 1;
-    RETURN NULL;
-END;
-$fn$;
-
-DROP TRIGGER IF EXISTS worker_metrics_summary_add ON queen.worker_metrics;
-CREATE TRIGGER worker_metrics_summary_add
-    AFTER INSERT OR UPDATE ON queen.worker_metrics
-    FOR EACH ROW EXECUTE FUNCTION queen.worker_metrics_summary_add();
-
 -- Per queue and minute, summed over all workers of all servers.
 CREATE TABLE IF NOT EXISTS queen.queue_lag_metrics (
     bucket_time        timestamptz NOT NULL,

@@ -1,81 +1,148 @@
 package io.queen.db;
 
-import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
+import io.queen.config.DatabaseSettings;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateOutput;
+import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
- * Creates or upgrades the queen schema at start-up. All migrations run in one transaction
- * under an advisory lock, so several servers starting together apply each exactly once and
- * a failed upgrade leaves the schema as it was.
+ * Creates or upgrades the queen schema at start-up with Flyway: versioned files
+ * ({@code db/migration/V…}) for tables, repeatable ones ({@code R__…}) for functions, which
+ * are applied again whenever their text changes. Validation refuses to start on a database
+ * whose applied versioned files were edited since. All pending migrations run in one
+ * transaction, so a failed upgrade leaves the schema as it was.
+ *
+ * <p>Three kinds of existing database are taken over on their first start:
+ * <ul>
+ *   <li>one created by this server before Flyway: its {@code queen.schema_migrations} list
+ *       becomes the Flyway baseline, and only the later versions run;</li>
+ *   <li>one created by the reference server, which keeps no version table: migration
+ *       {@code V000_1} converts its tables in place (column types, constraints, its functions)
+ *       and the rest run as on a fresh database;</li>
+ *   <li>an empty or missing schema: everything runs.</li>
+ * </ul>
+ * Several servers starting at once take turns on an advisory lock (the same key the
+ * pre-Flyway builds used, so an old and a new build do not migrate at the same time either).
  */
 public final class Migrations {
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
     private static final long LOCK_KEY = 0x5155454e4d494752L; // "QUEENMIGR"
-
-    /** In order; a released migration is never edited, a change is a new file. */
-    static final List<String> FILES = List.of(
-            "V001__core_schema.sql",
-            "V002__push.sql",
-            "V003__pop.sql",
-            "V004__ack.sql",
-            "V005__jobs.sql",
-            "V006__observability.sql",
-            "V007__metrics.sql",
-            "V008__stats.sql",
-            "V009__message_actions.sql",
-            "V010__ready_partitions.sql",
-            "V011__stats_at_scale.sql",
-            "V012__stored_function_contract.sql",
-            "V013__lean_auto_ack_pop.sql",
-            "V014__encrypted_push.sql",
-            "V015__pop_byte_limit.sql");
+    static final String LOCATION = "classpath:db/migration";
+    static final String HISTORY_TABLE = "flyway_schema_history";
 
     private Migrations() {
     }
 
-    public static Future<Integer> apply(Pool pool) {
-        return pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_advisory_xact_lock($1)")
-                .execute(Tuple.of(LOCK_KEY))
-                .compose(v -> conn.query("CREATE SCHEMA IF NOT EXISTS queen; "
-                        + "CREATE TABLE IF NOT EXISTS queen.schema_migrations ("
-                        + "version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())").execute())
-                .compose(v -> conn.query("SELECT version FROM queen.schema_migrations").execute())
-                .compose(rows -> {
-                    Set<String> applied = new HashSet<>();
-                    for (Row row : rows) {
-                        applied.add(row.getString(0));
-                    }
-                    return applyMissing(conn, applied, 0, 0);
-                }));
+    /** What the database held before this start, as far as the schema goes. */
+    enum Origin {
+        /** No queen tables: everything is created. */
+        NEW,
+        /** Flyway's history table exists: it says what to do. */
+        FLYWAY,
+        /** Created by this server before Flyway (queen.schema_migrations). */
+        PRE_FLYWAY,
+        /** Created by the reference server: queen tables and no version table at all. */
+        REFERENCE
     }
 
-    private static Future<Integer> applyMissing(SqlConnection conn, Set<String> applied, int index, int count) {
-        if (index == FILES.size()) {
-            if (count > 0) {
-                LOG.info("Applied {} schema migration(s)", count);
-            } else {
-                LOG.info("Schema is up to date ({} migrations)", FILES.size());
+    /** Blocking: call it from a thread that may wait (start-up), never from an event loop. */
+    public static MigrateResult apply(DatabaseSettings db) {
+        return apply(db, LOCATION);
+    }
+
+    static MigrateResult apply(DatabaseSettings db, String location) {
+        String url = JdbcUrls.of(db);
+        try (Connection lockHolder = JdbcUrls.connect(db, url)) {
+            lock(lockHolder);
+            Origin origin = origin(lockHolder);
+            int preFlywayVersion = origin == Origin.PRE_FLYWAY ? preFlywayVersion(lockHolder) : 0;
+            switch (origin) {
+                case PRE_FLYWAY -> LOG.info("Schema: created by an earlier build of this server (up to migration {});"
+                        + " handing it over to Flyway", preFlywayVersion);
+                case REFERENCE -> LOG.warn("Schema: created by the reference Queen server; converting its tables in"
+                        + " place (messages, cursors, leases and dead letters are kept; its statistics and metrics"
+                        + " history move to schema queen_reference_archive)");
+                default -> {
+                }
             }
-            return Future.succeededFuture(count);
+            MigrateResult result = Flyway.configure()
+                    .dataSource(url, db.user, db.password)
+                    .schemas("queen")
+                    .table(HISTORY_TABLE)
+                    .locations(location)
+                    // a schema holding tables but no history: the version it is at
+                    .baselineOnMigrate(true)
+                    .baselineVersion(Integer.toString(preFlywayVersion))
+                    .baselineDescription(origin == Origin.PRE_FLYWAY ? "migrations applied before Flyway"
+                            : "schema of the reference server")
+                    .group(true)
+                    .validateMigrationNaming(true)
+                    .cleanDisabled(true)
+                    .connectRetries(0)
+                    .load()
+                    .migrate();
+            report(result);
+            return result;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Schema migration failed: " + e.getMessage(), e);
         }
-        String file = FILES.get(index);
-        String version = file.substring(0, file.indexOf("__"));
-        if (applied.contains(version)) {
-            return applyMissing(conn, applied, index + 1, count);
+    }
+
+    private static void lock(Connection connection) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_lock(?)")) {
+            lock.setLong(1, LOCK_KEY);
+            lock.execute();
         }
-        LOG.info("Applying migration {}", file);
-        return conn.query(SqlFiles.read("db/migration/" + file)).execute()
-                .compose(v -> conn.preparedQuery("INSERT INTO queen.schema_migrations (version) VALUES ($1)")
-                        .execute(Tuple.of(version)))
-                .compose(v -> applyMissing(conn, applied, index + 1, count + 1));
+        // released when the connection closes
+    }
+
+    static Origin origin(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement();
+             ResultSet rows = s.executeQuery("SELECT to_regclass('queen." + HISTORY_TABLE + "') IS NOT NULL,"
+                     + " to_regclass('queen.schema_migrations') IS NOT NULL,"
+                     + " to_regclass('queen.messages') IS NOT NULL")) {
+            rows.next();
+            if (rows.getBoolean(1)) {
+                return Origin.FLYWAY;
+            }
+            if (rows.getBoolean(2)) {
+                return Origin.PRE_FLYWAY;
+            }
+            return rows.getBoolean(3) ? Origin.REFERENCE : Origin.NEW;
+        }
+    }
+
+    /** The last of the pre-Flyway migrations applied without a gap (they were applied in order). */
+    private static int preFlywayVersion(Connection connection) throws SQLException {
+        int version = 0;
+        try (Statement s = connection.createStatement();
+             ResultSet rows = s.executeQuery("SELECT version FROM queen.schema_migrations ORDER BY version")) {
+            while (rows.next()) {
+                int next = Integer.parseInt(rows.getString(1).substring(1));
+                if (next != version + 1) {
+                    break;
+                }
+                version = next;
+            }
+        }
+        return version;
+    }
+
+    private static void report(MigrateResult result) {
+        for (MigrateOutput applied : result.migrations) {
+            LOG.info("Applied migration {} ({})", applied.version.isEmpty() ? "R" : applied.version,
+                    applied.description);
+        }
+        LOG.info("Schema is at version {} ({} migration(s) applied now)",
+                result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion,
+                result.migrationsExecuted);
     }
 }

@@ -1,24 +1,56 @@
+-- The reference's JSON entry point, kept for its tooling (spec 2.3). Same semantics as
+-- push_batch_v1; ids and transaction ids the caller leaves out are generated here.
+CREATE OR REPLACE FUNCTION queen.push_messages_v3(p_items jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql AS $fn$
+#variable_conflict use_column
+DECLARE
+    v_result jsonb;
+BEGIN
+    WITH items AS (
+        SELECT e.value AS item, e.ord
+          FROM jsonb_array_elements(coalesce(p_items, '[]'::jsonb)) WITH ORDINALITY AS e(value, ord)
+    ), prepared AS (
+        SELECT coalesce(item->>'queue', '') AS q,
+               coalesce(nullif(item->>'partition', ''), 'Default') AS p,
+               coalesce(nullif(item->>'transactionId', ''), gen_random_uuid()::text) AS t,
+               coalesce(nullif(item->>'messageId', '')::uuid, queen.uuid_v7(ord)) AS id,
+               coalesce(item->'payload', '{}'::jsonb)::text AS payload,
+               nullif(item->>'traceId', '')::uuid AS trace,
+               item->>'producerSub' AS producer,
+               ord
+          FROM items
+    ), pushed AS (
+        SELECT r.*
+          FROM (SELECT array_agg(q ORDER BY ord) q, array_agg(p ORDER BY ord) p,
+                       array_agg(t ORDER BY ord) t, array_agg(id ORDER BY ord) id,
+                       array_agg(payload ORDER BY ord) payload, array_agg(trace ORDER BY ord) trace,
+                       array_agg(producer ORDER BY ord) producer
+                  FROM prepared) a,
+               LATERAL queen.push_batch_v1(a.q, a.p, a.t, a.id, a.payload, a.trace, a.producer) r
+         WHERE a.q IS NOT NULL
+    )
+    SELECT coalesce(jsonb_agg(jsonb_build_object(
+               'index', pushed.idx, 'status', pushed.status, 'message_id', pushed.message_id,
+               'partition_id', pushed.partition_id, 'transaction_id', pushed.transaction_id,
+               'trace_id', pushed.trace_id, 'queueName', pushed.queue_name) ORDER BY pushed.idx),
+           '[]'::jsonb)
+      INTO v_result
+      FROM pushed;
+    RETURN v_result;
+END;
+$fn$;
+
 -- The stored-function contract of spec 2.3 for the reference's tooling, completed:
 --   * push_messages_v2(jsonb), the older name of push_messages_v3, with the same input;
 --   * pop_specific_batch takes any text as worker_id (tooling passes names such as
 --     "test-worker-17", which failed as "invalid input syntax for type uuid"). A UUID is used
 --     as it is; other text maps to the same UUID every time (so one worker's calls share a
 --     lease id); empty or missing gets a fresh one.
-
 CREATE OR REPLACE FUNCTION queen.push_messages_v2(p_items jsonb)
 RETURNS jsonb
 LANGUAGE sql AS $fn$
     SELECT queen.push_messages_v3(p_items)
-$fn$;
-
-CREATE OR REPLACE FUNCTION queen.lease_id_v1(p_worker text)
-RETURNS uuid
-LANGUAGE sql VOLATILE AS $fn$
-    SELECT CASE
-               WHEN coalesce(p_worker, '') = '' THEN gen_random_uuid()
-               WHEN p_worker ~* '^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$' THEN p_worker::uuid
-               ELSE md5('queen.worker/' || p_worker)::uuid
-           END
 $fn$;
 
 -- As in V003, with the worker id read by lease_id_v1.

@@ -1,3 +1,25 @@
+-- Push: one call inserts a whole batch (any number of HTTP requests fused together).
+--
+-- Ordering: a message's position is (created_at, id). created_at is taken with
+-- clock_timestamp() AFTER the target partitions are locked, so within a partition the
+-- positions grow in commit order. Without that lock, two concurrent pushes could commit in
+-- the opposite order of their timestamps and a consumer whose cursor had already passed the
+-- later one would silently skip the earlier one.
+
+-- Statements inside functions keep cached plans built for typical, small batches. Such a
+-- plan turns joins quadratic on a batch of thousands, so a large batch is planned for its
+-- actual size instead (for the rest of this transaction). Small batches, the common case,
+-- skip planning altogether.
+CREATE OR REPLACE FUNCTION queen.plan_for_batch_v1(p_items integer)
+RETURNS void
+LANGUAGE plpgsql AS $fn$
+BEGIN
+    IF p_items > 200 THEN
+        PERFORM set_config('plan_cache_mode', 'force_custom_plan', true);
+    END IF;
+END;
+$fn$;
+
 -- Encryption at rest (spec 1.18): the push records which payloads the server encrypted
 -- (messages.is_encrypted). push_batch_v1 keeps its signature for callers such as
 -- push_messages_v3 and pushes nothing encrypted.
@@ -132,6 +154,7 @@ BEGIN
 END;
 $fn$;
 
+-- Push: as in V002, plus step 4 (the ready rows of registered groups).
 CREATE OR REPLACE FUNCTION queen.push_batch_v1(
     p_queue     text[],
     p_partition text[],
