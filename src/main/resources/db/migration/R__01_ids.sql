@@ -34,7 +34,8 @@ LANGUAGE sql VOLATILE AS $fn$
 $fn$;
 
 -- Time-ordered ids for new partitions and lookup rows: creating a million partitions appends
--- to the end of their indexes instead of writing all over them.
+-- to the end of their indexes instead of writing all over them. (Here rather than in a
+-- versioned file: a column default needs its function, and functions are created after the
+-- versioned files have run.)
 ALTER TABLE queen.partitions ALTER COLUMN id SET DEFAULT queen.uuid_v7(0);
-
 ALTER TABLE queen.partition_lookup ALTER COLUMN id SET DEFAULT queen.uuid_v7(0);

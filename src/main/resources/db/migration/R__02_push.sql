@@ -24,7 +24,7 @@ $fn$;
 -- (messages.is_encrypted). push_batch_v1 keeps its signature for callers such as
 -- push_messages_v3 and pushes nothing encrypted.
 
--- As push_batch_v1 in V010, plus p_encrypted.
+-- The push of one batch. p_encrypted marks the payloads the server encrypted.
 CREATE OR REPLACE FUNCTION queen.push_batch_v2(
     p_queue     text[],
     p_partition text[],
@@ -149,12 +149,12 @@ BEGIN
     -- 4. wildcard consumer groups of these queues find the partitions
     PERFORM queen.ready_fan_out_v1(v_pids);
 
-    -- 5. the statistics job's work list (V011)
+    -- 5. the statistics job's work list (queen.stats_dirty)
     PERFORM queen.stats_mark_dirty_v1(v_pids);
 END;
 $fn$;
 
--- Push: as in V002, plus step 4 (the ready rows of registered groups).
+-- push_batch_v2 with nothing encrypted, for callers that never encrypt (push_messages_v3).
 CREATE OR REPLACE FUNCTION queen.push_batch_v1(
     p_queue     text[],
     p_partition text[],

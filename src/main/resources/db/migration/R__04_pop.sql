@@ -1,6 +1,11 @@
--- Pop of one partition: as in V003, without seeding a consumer row for every partition of the
--- queue when a group's subscription is recorded. The subscription row alone places every
--- partition without a cursor, and the seeding was work proportional to the partition count.
+-- Pop: lease partitions for a consumer group and hand out their next messages.
+-- Result rows carry the messages; when nothing could be handed out, a single row with a
+-- NULL r_id and a reason in r_status is returned (or no row at all).
+
+-- Leases one partition for (group, lease id) and reads up to p_budget messages after the
+-- group's cursor. Returns no rows when the lease is held elsewhere or nothing is due; in
+-- that case the lease is not kept. A group's subscription row places every partition that
+-- has no cursor yet (no consumer row is seeded per partition: that cost grew with the queue).
 CREATE OR REPLACE FUNCTION queen.pop_partition_v1(
     p_pid            uuid,
     p_pname          text,
@@ -449,7 +454,7 @@ BEGIN
 END;
 $fn$;
 
--- As in V010, calling pop_partition_v2.
+-- The pop of one HTTP request (specific partition or wildcard).
 -- p_partition NULL means "any partition of the queue" (up to p_max_partitions of them,
 -- p_batch messages in all). p_sub_mode is 'new' or 'timestamp' (with p_sub_from) for a
 -- group that should not start from the beginning, else NULL. A wildcard pop that found

@@ -22,8 +22,9 @@ BEGIN
 END;
 $fn$;
 
--- Acks: as in V004, taking the partitions' ready rows first and making a partition whose lease
--- ended visible again (or dropping its ready row when the group has read it all).
+-- Acks of a batch: moves cursors, dead-letters failures past the retry limit, ends leases.
+-- Takes the partitions' ready rows first and makes a partition whose lease ended visible
+-- again (or drops its ready row when the group has read it all).
 CREATE OR REPLACE FUNCTION queen.ack_batch_v1(
     p_txn    text[],
     p_pid    uuid[],

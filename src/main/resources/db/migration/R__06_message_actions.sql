@@ -1,5 +1,5 @@
--- Moving a message to the DLQ by hand: as in V009, with the ready row locked first and settled
--- when the lease ends.
+-- Moving a message to the DLQ by hand (the messages API), with the ready row locked first and
+-- settled when the lease ends.
 CREATE OR REPLACE FUNCTION queen.move_to_dlq_v1(p_pid uuid, p_txn text, p_group text, p_error text)
 RETURNS TABLE (outcome text, queue_name text, partition_name text, stepped_over boolean, waiting bigint)
 LANGUAGE plpgsql AS $fn$
@@ -69,7 +69,7 @@ BEGIN
 END;
 $fn$;
 
--- Requeue of a dead letter: as in V009, with the locks in the global order (partition, ready
+-- Requeue of a dead letter as a new message, with the locks in the global order (partition, ready
 -- rows, consumer rows) and the copy announced to the wildcard consumer groups like a push.
 CREATE OR REPLACE FUNCTION queen.retry_message_v1(p_pid uuid, p_txn text, p_new_id uuid)
 RETURNS TABLE (outcome text, queue_name text, partition_name text, message_id uuid, groups text)

@@ -23,6 +23,12 @@ BEGIN
     RETURN NEW;
 END;
 $fn$;
+-- (dropped and created again whenever this file changes)
+DROP TRIGGER IF EXISTS stats_track_rates ON queen.stats;
+CREATE TRIGGER stats_track_rates
+    BEFORE UPDATE OF total_messages, completed_messages, last_computed_at ON queen.stats
+    FOR EACH ROW EXECUTE FUNCTION queen.stats_track_rates_v1();
+
 
 -- Recomputes the partition rows ('<partition_id>:<group>') of the given partitions: one row per
 -- consumer row of the partition, or a single __QUEUE_MODE__ row when nobody consumed it yet.
@@ -370,9 +376,8 @@ BEGIN
 END;
 $fn$;
 
--- Queue, namespace, task and system rows from the queue sums (V008's roll-up read every
--- partition row). Same rows and meanings, with two differences that keep it off the partition
--- rows: the maximum lag is the age of the oldest unconsumed message now (not the largest lag
+-- Queue, namespace, task and system rows from the queue sums, without reading the partition
+-- rows. Two consequences: the maximum lag is the age of the oldest unconsumed message now (not the largest lag
 -- some partition had when it was last computed), and the median lag is recomputed only while
 -- a roll-up covers at most c_median_rows partitions with unconsumed messages; above that it
 -- keeps its previous value until the reconcile's walk completes (p_full_median).
@@ -473,12 +478,12 @@ BEGIN
 END;
 $fn$;
 
--- The inactive-partition cleanup (V005's delete_inactive_partitions_v1) as a walk: looks at up
+-- The inactive-partition cleanup as a walk: looks at up
 -- to p_scan partitions in id order after p_after (up to p_until, the pass's end), deletes up to p_limit of those that hold no
 -- messages and saw no activity for p_days days, and answers the last partition it looked at
 -- (NULL: it reached the end) and how many it deleted. The deletions are counted into this
 -- minute's queue_lag_metrics rows (partitions_deleted), where the queue-ops analytics read
--- them. Same locking as V005.
+-- them. Locks like the other jobs' steps (see R__07_jobs).
 CREATE OR REPLACE FUNCTION queen.delete_inactive_partitions_v2(p_after uuid, p_until uuid, p_scan integer,
                                                                  p_days integer, p_limit integer)
 RETURNS TABLE (last_partition uuid, deleted integer)
@@ -543,9 +548,3 @@ BEGIN
     RETURN NEXT;
 END;
 $fn$;
-
-DROP TRIGGER IF EXISTS stats_track_rates ON queen.stats;
-
-CREATE TRIGGER stats_track_rates
-    BEFORE UPDATE OF total_messages, completed_messages, last_computed_at ON queen.stats
-    FOR EACH ROW EXECUTE FUNCTION queen.stats_track_rates_v1();

@@ -25,6 +25,12 @@ BEGIN
     RETURN NULL;
 END;
 $fn$;
+-- (dropped and created again whenever this file changes)
+DROP TRIGGER IF EXISTS worker_metrics_summary_add ON queen.worker_metrics;
+CREATE TRIGGER worker_metrics_summary_add
+    AFTER INSERT OR UPDATE ON queen.worker_metrics
+    FOR EACH ROW EXECUTE FUNCTION queen.worker_metrics_summary_add();
+
 
 -- The average number of parked long-polls in the minute `bucket`, as of `as_of` (a whole
 -- minute once it is over).
@@ -238,9 +244,3 @@ CREATE OR REPLACE AGGREGATE queen.system_metrics_agg(jsonb, integer) (
     SFUNC = queen.system_metrics_agg_step,
     STYPE = jsonb
 );
-
-DROP TRIGGER IF EXISTS worker_metrics_summary_add ON queen.worker_metrics;
-
-CREATE TRIGGER worker_metrics_summary_add
-    AFTER INSERT OR UPDATE ON queen.worker_metrics
-    FOR EACH ROW EXECUTE FUNCTION queen.worker_metrics_summary_add();

@@ -53,7 +53,8 @@ LANGUAGE sql AS $fn$
     SELECT queen.push_messages_v3(p_items)
 $fn$;
 
--- As in V003, with the worker id read by lease_id_v1.
+-- The reference's JSON entry point for specific-partition pops (spec 2.3); the worker id is
+-- read by lease_id_v1.
 CREATE OR REPLACE FUNCTION queen.pop_specific_batch(p_requests jsonb)
 RETURNS jsonb
 LANGUAGE plpgsql AS $fn$

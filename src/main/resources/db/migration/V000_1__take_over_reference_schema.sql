@@ -64,9 +64,14 @@ BEGIN
     ALTER TABLE queen.queues ADD COLUMN IF NOT EXISTS max_wait_time_seconds integer;
     ALTER TABLE queen.partition_consumers ADD COLUMN IF NOT EXISTS batch_retry_count integer;
 
-    -- varchar(n) becomes text: the same bytes, no table rewrite.
+    -- varchar(n) becomes text: the same bytes, no table rewrite. (Only the tables we share:
+    -- Flyway's history table is in this schema too, and others are the reference's own.)
     FOR r IN SELECT table_name, column_name FROM information_schema.columns
-             WHERE table_schema = 'queen' AND data_type = 'character varying' LOOP
+             WHERE table_schema = 'queen' AND data_type = 'character varying'
+               AND table_name IN ('queues', 'partitions', 'messages', 'partition_consumers',
+                                  'consumer_groups_metadata', 'consumer_watermarks', 'partition_lookup',
+                                  'messages_consumed', 'dead_letter_queue', 'retention_history',
+                                  'message_traces', 'message_trace_names', 'system_state') LOOP
         EXECUTE format('ALTER TABLE queen.%I ALTER COLUMN %I TYPE text', r.table_name, r.column_name);
     END LOOP;
 

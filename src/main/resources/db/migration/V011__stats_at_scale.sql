@@ -40,7 +40,7 @@ DROP FUNCTION IF EXISTS queen.stats_refresh_chunk_v1(uuid, integer, interval);
 -- queen.stats_queue_sums holds the sums over the representative rows; a refresh takes its
 -- partitions' old contributions out and puts the new ones in, so it costs what it refreshes.
 -- Minimums and maximums come from indexes over the representative rows. The sums are rebuilt
--- from all rows when the reconcile's walk completes (and here, once), which also absorbs what
+-- from all rows when the reconcile's walk completes (a database upgraded from before this version gets them then), which also absorbs what
 -- no refresh saw: rows removed with a deleted partition.
 ALTER TABLE queen.stats ADD COLUMN IF NOT EXISTS is_rep boolean NOT NULL DEFAULT false;
 CREATE INDEX IF NOT EXISTS idx_stats_rep_oldest ON queen.stats (queue_id, oldest_pending_at)

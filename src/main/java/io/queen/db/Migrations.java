@@ -2,6 +2,8 @@ package io.queen.db;
 
 import io.queen.config.DatabaseSettings;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.flywaydb.core.api.output.MigrateOutput;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
@@ -37,6 +39,13 @@ public final class Migrations {
     private static final long LOCK_KEY = 0x5155454e4d494752L; // "QUEENMIGR"
     static final String LOCATION = "classpath:db/migration";
     static final String HISTORY_TABLE = "flyway_schema_history";
+    /**
+     * The pre-Flyway builds numbered their migrations V001 to V015; V012 to V015 only changed
+     * functions, which are repeatable migrations now. A database at any of those versions
+     * therefore has the tables of V011 and is baselined there, so that the next versioned file
+     * (V012) runs on it like everywhere else instead of being skipped as "below the baseline".
+     */
+    static final int LAST_PRE_FLYWAY_TABLE_VERSION = 11;
 
     private Migrations() {
     }
@@ -64,6 +73,7 @@ public final class Migrations {
             lock(lockHolder);
             Origin origin = origin(lockHolder);
             int preFlywayVersion = origin == Origin.PRE_FLYWAY ? preFlywayVersion(lockHolder) : 0;
+            int baseline = Math.min(preFlywayVersion, LAST_PRE_FLYWAY_TABLE_VERSION);
             switch (origin) {
                 case PRE_FLYWAY -> LOG.info("Schema: created by an earlier build of this server (up to migration {});"
                         + " handing it over to Flyway", preFlywayVersion);
@@ -80,7 +90,7 @@ public final class Migrations {
                     .locations(location)
                     // a schema holding tables but no history: the version it is at
                     .baselineOnMigrate(true)
-                    .baselineVersion(Integer.toString(preFlywayVersion))
+                    .baselineVersion(Integer.toString(baseline))
                     .baselineDescription(origin == Origin.PRE_FLYWAY ? "migrations applied before Flyway"
                             : "schema of the reference server")
                     .group(true)
@@ -91,8 +101,12 @@ public final class Migrations {
                     .migrate();
             report(result);
             return result;
-        } catch (SQLException e) {
-            throw new IllegalStateException("Schema migration failed: " + e.getMessage(), e);
+        } catch (FlywayValidateException e) {
+            throw new IllegalStateException("Schema migration refused: " + e.getMessage().strip()
+                    + "\n(A versioned file (V…) that a database has applied must not change: put the change in a new"
+                    + " versioned file, or in the R__ file of the function it concerns.)", e);
+        } catch (FlywayException | SQLException e) {
+            throw new IllegalStateException("Schema migration failed: " + e.getMessage().strip(), e);
         }
     }
 
