@@ -1,4 +1,4 @@
-package io.queen.queue;
+package io.queen.longpoll;
 
 import io.queen.db.Databases;
 import io.queen.config.DatabaseSettings;
@@ -57,7 +57,7 @@ public final class PeerWakeUps extends VerticleBase {
             if (msg.headers().contains(WakeUps.REMOTE)) {
                 return;
             }
-            pending.merge(msg.body(), Integer.parseInt(msg.headers().get(WakeUps.PARTITIONS)), Math::max);
+            pending.merge(msg.body(), Integer.parseInt(msg.headers().get(WakeUps.PARTITIONS)), WakePolicy::coalesce);
             if (!flushScheduled) {
                 flushScheduled = true;
                 vertx.setTimer(coalesceMs, t -> flush());
