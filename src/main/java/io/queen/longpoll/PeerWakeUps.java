@@ -1,61 +1,46 @@
 package io.queen.longpoll;
 
-import io.queen.db.Databases;
-import io.queen.config.DatabaseSettings;
-import io.queen.db.SqlFiles;
-import io.queen.maintenance.MaintenanceBus;
+import io.queen.db.PeerChannel;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgConnection;
-import io.vertx.sqlclient.Tuple;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Wakes long-polls parked on other servers that share the database, and wakes ours when they
- * receive messages, through PostgreSQL LISTEN/NOTIFY. One per process, on a connection of
- * its own: the NOTIFY is sent after the push has committed and been answered, coalesced over
- * a few milliseconds, so the push path neither waits for it nor pays a statement per push.
- * Missed notifications (while the connection is down) cost at most one re-check interval of
- * the parked pops, which re-check on their own timer anyway.
- *
- * <p>Maintenance switches changed through this server's API travel on the same channel, so
- * that the other servers follow within milliseconds rather than at their next poll.
+ * receive messages, over the {@link PeerChannel}. The NOTIFY is sent after the push has
+ * committed and been answered, coalesced over a few milliseconds across this process's
+ * workers, so the push path neither waits for it nor pays a statement per push. Missed
+ * notifications (while the connection is down) cost at most one re-check interval of the
+ * parked pops, which re-check on their own timer anyway.
  */
-public final class PeerWakeUps extends VerticleBase {
-    private static final Logger LOG = LoggerFactory.getLogger(PeerWakeUps.class);
-    static final String CHANNEL = "queen_messages_available";
-    private static final String NOTIFY = SqlFiles.query("notify");
+public final class PeerWakeUps implements PeerChannel.Member {
+    static final String KIND = "queues";
     /** NOTIFY payloads are limited to 8000 bytes; stay well below. */
     private static final int MAX_PAYLOAD = 7000;
 
-    private final DatabaseSettings connect;
     private final long coalesceMs;
-    private final String serverId = UUID.randomUUID().toString();
 
-    private PgConnection connection;
+    private Vertx vertx;
+    private PeerChannel channel;
     private MessageConsumer<String> localPushes;
-    private MessageConsumer<JsonObject> localSwitches;
     private Map<String, Integer> pending = new HashMap<>();
     private boolean flushScheduled;
-    private boolean stopping;
 
-    public PeerWakeUps(DatabaseSettings connect, long coalesceMs) {
-        this.connect = connect;
+    public PeerWakeUps(long coalesceMs) {
         this.coalesceMs = coalesceMs;
     }
 
     @Override
-    public Future<?> start() {
+    public void join(Vertx vertx, PeerChannel channel) {
+        this.vertx = vertx;
+        this.channel = channel;
         localPushes = vertx.eventBus().localConsumer(WakeUps.ADDRESS, msg -> {
             if (msg.headers().contains(WakeUps.REMOTE)) {
-                return;
+                return; // a peer's wake-up: it has told the others itself
             }
             pending.merge(msg.body(), Integer.parseInt(msg.headers().get(WakeUps.PARTITIONS)), WakePolicy::coalesce);
             if (!flushScheduled) {
@@ -63,52 +48,10 @@ public final class PeerWakeUps extends VerticleBase {
                 vertx.setTimer(coalesceMs, t -> flush());
             }
         });
-        localSwitches = vertx.eventBus().localConsumer(MaintenanceBus.ADDRESS, msg -> {
-            if (MaintenanceBus.FROM_API.equals(msg.headers().get(MaintenanceBus.ORIGIN))) {
-                sendPayload(new JsonObject().put("server", serverId).put("maintenance", msg.body()).encode());
-            }
-        });
-        connectAndListen();
-        return Future.succeededFuture();
+        channel.subscribe(KIND, this::received);
     }
 
-    private void connectAndListen() {
-        if (stopping) {
-            return;
-        }
-        Databases.connectDirect(vertx, connect)
-                .compose(conn -> conn.query("LISTEN " + CHANNEL).execute().map(conn))
-                .onSuccess(conn -> {
-                    connection = conn;
-                    conn.notificationHandler(n -> received(n.getPayload()));
-                    conn.closeHandler(v -> {
-                        connection = null;
-                        if (!stopping) {
-                            LOG.warn("Lost the LISTEN connection; other servers' pushes wake our long-polls "
-                                    + "only by their timers until it is back");
-                            vertx.setTimer(1000, t -> connectAndListen());
-                        }
-                    });
-                })
-                .onFailure(e -> vertx.setTimer(1000, t -> connectAndListen()));
-    }
-
-    private void received(String payload) {
-        JsonObject wake;
-        try {
-            wake = new JsonObject(payload);
-        } catch (RuntimeException e) {
-            return; // not ours
-        }
-        if (serverId.equals(wake.getString("server"))) {
-            return;
-        }
-        JsonObject maintenance = wake.getJsonObject("maintenance");
-        if (maintenance != null) {
-            MaintenanceBus.publish(vertx.eventBus(), maintenance, MaintenanceBus.FROM_PEER);
-            return;
-        }
-        JsonObject queues = wake.getJsonObject("queues", new JsonObject());
+    private void received(JsonObject queues) {
         WakeUps local = new WakeUps(vertx.eventBus());
         for (String queue : queues.fieldNames()) {
             local.announceRemote(queue, queues.getInteger(queue, 1));
@@ -117,7 +60,7 @@ public final class PeerWakeUps extends VerticleBase {
 
     private void flush() {
         flushScheduled = false;
-        if (pending.isEmpty() || connection == null) {
+        if (pending.isEmpty() || !channel.connected()) {
             pending.clear();
             return;
         }
@@ -140,25 +83,13 @@ public final class PeerWakeUps extends VerticleBase {
     }
 
     private void send(JsonObject queues) {
-        if (queues.isEmpty() || connection == null) {
-            return;
+        if (!queues.isEmpty()) {
+            channel.send(KIND, queues);
         }
-        sendPayload(new JsonObject().put("server", serverId).put("queues", queues).encode());
-    }
-
-    private void sendPayload(String payload) {
-        if (connection == null) {
-            return; // the other servers' polls pick up what they miss
-        }
-        connection.preparedQuery(NOTIFY).execute(Tuple.of(CHANNEL, payload))
-                .onFailure(e -> LOG.debug("NOTIFY failed: {}", e.toString()));
     }
 
     @Override
-    public Future<?> stop() {
-        stopping = true;
-        return localSwitches.unregister()
-                .compose(v -> localPushes.unregister())
-                .compose(v -> connection == null ? Future.succeededFuture() : connection.close());
+    public Future<?> leave() {
+        return localPushes.unregister();
     }
 }
