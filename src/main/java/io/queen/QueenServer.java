@@ -6,14 +6,16 @@ import io.queen.config.QueenConfig;
 import io.queen.db.Databases;
 import io.queen.db.EmbeddedDatabase;
 import io.queen.db.Migrations;
+import io.queen.db.PeerChannel;
 import io.queen.buffer.BufferedPartitions;
 import io.queen.http.BodyBudget;
 import io.queen.http.QueenVerticle;
 import io.queen.jobs.MaintenanceJobsVerticle;
+import io.queen.longpoll.PeerWakeUps;
+import io.queen.maintenance.MaintenancePeerRelay;
 import io.queen.metrics.QueenMetrics;
 import io.queen.metrics.Replica;
 import io.queen.metrics.SystemMetricsCollector;
-import io.queen.queue.PeerWakeUps;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
@@ -83,7 +85,10 @@ public final class QueenServer {
                                     .setThreadingModel(ThreadingModel.EVENT_LOOP))
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             if (config.peerNotify) {
-                vertx.deployVerticle(new PeerWakeUps(connect, 5))
+                // one LISTEN connection per process, shared by what the servers tell each other;
+                // wake-ups are coalesced over 5 ms across the workers
+                vertx.deployVerticle(new PeerChannel(connect,
+                                List.of(new MaintenancePeerRelay(), new PeerWakeUps(5))))
                         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             }
             // once per process: samples /proc (blocking reads), the workers write its rows

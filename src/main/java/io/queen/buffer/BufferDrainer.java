@@ -1,10 +1,10 @@
 package io.queen.buffer;
 
 import io.queen.db.DbErrors;
+import io.queen.longpoll.WakeUps;
 import io.queen.maintenance.MaintenanceState;
 import io.queen.queue.PushBatch;
 import io.queen.queue.PushService;
-import io.queen.queue.WakeUps;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import org.slf4j.Logger;

@@ -1,6 +1,6 @@
 package io.queen.http;
 
-import io.queen.queue.WakeUps;
+import io.queen.longpoll.WakeUps;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;

@@ -5,6 +5,7 @@ import io.queen.crypto.Encryption;
 import io.queen.buffer.FileBufferClient;
 import io.queen.config.QueenConfig;
 import io.queen.db.DbErrors;
+import io.queen.longpoll.LongPolls;
 import io.queen.maintenance.MaintenanceState;
 import io.queen.metrics.QueenMetrics;
 import io.queen.metrics.WorkerMetrics;
@@ -14,14 +15,12 @@ import io.queen.queue.AckService;
 import io.queen.queue.LeaseService;
 import io.queen.queue.ConsumerGroups;
 import io.queen.queue.PopQuery;
-import io.queen.queue.PopService;
 import io.queen.queue.PushBatch;
 import io.queen.queue.PushResult;
 import io.queen.queue.PushService;
 import io.queen.queue.TransactionOp;
 import io.queen.queue.TransactionService;
 import io.queen.queue.UuidV7;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -37,9 +36,7 @@ import java.util.UUID;
 final class MessageRoutes {
 
     private final QueenConfig config;
-    private final Vertx vertx;
     private final PushService pushes;
-    private final PopService pops;
     private final AckService acks;
     private final LeaseService leases;
     private final TransactionService transactions;
@@ -50,8 +47,8 @@ final class MessageRoutes {
     private final FileBufferClient buffer;
     private final Encryption encryption;
 
-    MessageRoutes(QueenConfig config, Vertx vertx, PushService pushes, PopService pops, AckService acks,
-                  LeaseService leases, TransactionService transactions, LongPolls longPolls, QueenMetrics metrics,
+    MessageRoutes(QueenConfig config, PushService pushes, LongPolls longPolls, AckService acks,
+                  LeaseService leases, TransactionService transactions, QueenMetrics metrics,
                   WorkerMetrics workerMetrics, MaintenanceState maintenance, FileBufferClient buffer,
                   Encryption encryption) {
         this.encryption = encryption;
@@ -60,9 +57,7 @@ final class MessageRoutes {
         this.maintenance = maintenance;
         this.buffer = buffer;
         this.config = config;
-        this.vertx = vertx;
         this.pushes = pushes;
-        this.pops = pops;
         this.acks = acks;
         this.leases = leases;
         this.transactions = transactions;
@@ -162,10 +157,7 @@ final class MessageRoutes {
 
     private void pop(RoutingContext ctx, boolean specificPartition) {
         if (maintenance.popPaused()) {
-            metrics.popRequests.increment();
-            metrics.popEmpty.increment();
-            workerMetrics.popped(ctx.pathParam("queue"), List.of(), 0, false);
-            Responses.noContent(ctx);
+            PopResponse.noMessages(ctx, ctx.pathParam("queue"), metrics, workerMetrics);
             return;
         }
         String queue = ctx.pathParam("queue");
@@ -198,8 +190,7 @@ final class MessageRoutes {
 
         PopQuery query = new PopQuery(queue, partition, group, batch, UuidV7.next(), maxPartitions, autoAck,
                 start.subscription(), start.from());
-        new PopRequest(ctx, query, pops, longPolls, vertx, wait, timeout, config.pollRecheckMs, metrics,
-                workerMetrics, encryption).start();
+        longPolls.pop(query, wait, timeout, new PopResponse(ctx, query, metrics, workerMetrics, encryption));
     }
 
     private void ackOne(RoutingContext ctx) {

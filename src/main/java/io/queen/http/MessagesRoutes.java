@@ -1,11 +1,11 @@
 package io.queen.http;
 
+import io.queen.longpoll.WakeUps;
 import io.queen.queue.ConsumerGroups;
 import io.queen.admin.Inspection;
 import io.queen.admin.Inspection.MessageFilter;
 import io.queen.admin.MessageActions;
 import io.queen.crypto.Encryption;
-import io.queen.queue.WakeUps;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;

@@ -16,6 +16,8 @@ import io.queen.admin.Statistics;
 import io.queen.config.QueenConfig;
 import io.queen.crypto.Encryption;
 import io.queen.db.Databases;
+import io.queen.longpoll.LongPolls;
+import io.queen.longpoll.WakeUps;
 import io.queen.metrics.QueenMetrics;
 import io.queen.metrics.WorkerMetrics;
 import io.queen.metrics.WorkerMetricsReporter;
@@ -24,7 +26,6 @@ import io.queen.queue.LeaseService;
 import io.queen.queue.PopService;
 import io.queen.queue.PushService;
 import io.queen.queue.TransactionService;
-import io.queen.queue.WakeUps;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -81,13 +82,14 @@ public final class QueenVerticle extends VerticleBase {
                 ? Databases.pool(vertx, connect, background, "background-" + workerId)
                 : hotPool;
 
-        longPolls = new LongPolls(metrics);
+        WorkerMetrics workerMetrics = new WorkerMetrics(System.currentTimeMillis());
+        longPolls = new LongPolls(vertx, new PopService(hotPool, config.maxPopBytes), config.pollRecheckMs, metrics,
+                workerMetrics);
+        longPolls.followWakeUps(vertx.eventBus());
         WakeUps wakeUps = new WakeUps(vertx.eventBus());
-        vertx.eventBus().<String>localConsumer(WakeUps.ADDRESS,
-                msg -> longPolls.wake(msg.body(), Integer.parseInt(msg.headers().get(WakeUps.PARTITIONS))));
         MaintenanceBus.follow(vertx.eventBus(), MaintenanceBus.workerHolder(workerId), maintenance, key -> {
             if (MaintenanceState.POP.equals(key) && maintenance.popPaused()) {
-                longPolls.finishAll(); // parked pops must not take messages while pops are paused
+                longPolls.answerAllEmpty(); // parked pops must not take messages while pops are paused
             }
         });
         FileBufferClient buffer = new FileBufferClient(vertx.eventBus(), bufferedPartitions);
@@ -107,12 +109,10 @@ public final class QueenVerticle extends VerticleBase {
         router.route().handler(guard::bodyRead);
         PushService pushes = new PushService(hotPool, wakeUps, config.pushMaxInFlight, config.pushMaxItemsPerCall,
                 config.pushDbTimeoutMs);
-        WorkerMetrics workerMetrics = new WorkerMetrics(System.currentTimeMillis());
         metricsReporter = new WorkerMetricsReporter(vertx, backgroundPool, workerMetrics, metrics.replica, workerId,
                 config.metricsFlushMs, workerGauges(pushes), metrics.workerGauges);
-        new MessageRoutes(config, vertx, pushes, new PopService(hotPool, config.maxPopBytes),
-                new AckService(hotPool), new LeaseService(hotPool),
-                new TransactionService(backgroundPool, wakeUps), longPolls, metrics, workerMetrics, maintenance,
+        new MessageRoutes(config, pushes, longPolls, new AckService(hotPool), new LeaseService(hotPool),
+                new TransactionService(backgroundPool, wakeUps), metrics, workerMetrics, maintenance,
                 buffer, encryption).mount(router);
         new SystemRoutes(backgroundPool, vertx.eventBus(), config.workers, maintenance, buffer, config.peerNotify)
                 .mount(router);
@@ -205,7 +205,7 @@ public final class QueenVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         // parked long-polls are answered empty, then in-flight requests get the grace period
-        longPolls.finishAll();
+        longPolls.answerAllEmpty();
         if (auth != null) {
             auth.stop();
         }

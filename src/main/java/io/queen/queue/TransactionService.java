@@ -2,6 +2,7 @@ package io.queen.queue;
 
 import io.queen.db.DbErrors;
 import io.queen.db.SqlFiles;
+import io.queen.longpoll.WakeUps;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;

@@ -1,4 +1,4 @@
-package io.queen.queue;
+package io.queen.longpoll;
 
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -8,14 +8,14 @@ import java.util.Map;
 /**
  * Tells every worker of this process that queues received messages, so parked long-polls
  * retry at once instead of waiting for their next timer. Workers share nothing but this
- * message: each one owns its own parked requests.
+ * message: each one owns its own parked requests ({@link LongPolls#followWakeUps}).
  */
 public final class WakeUps {
-    public static final String ADDRESS = "queen.messages-available";
+    static final String ADDRESS = "queen.messages-available";
     /** Header: how many partitions got messages, i.e. how many consumers of a group can use them. */
-    public static final String PARTITIONS = "partitions";
+    static final String PARTITIONS = "partitions";
     /** Header present on wake-ups that came from another server: they are not sent on again. */
-    public static final String REMOTE = "remote";
+    static final String REMOTE = "remote";
 
     private final EventBus bus;
 
@@ -30,7 +30,7 @@ public final class WakeUps {
     }
 
     /** A wake-up another server sent through PostgreSQL: delivered to this server's workers only. */
-    public void announceRemote(String queue, int partitions) {
+    void announceRemote(String queue, int partitions) {
         bus.publish(ADDRESS, queue, new DeliveryOptions()
                 .addHeader(PARTITIONS, Integer.toString(partitions))
                 .addHeader(REMOTE, "true"));
