@@ -10,6 +10,7 @@ import io.queen.buffer.BufferedPartitions;
 import io.queen.http.BodyBudget;
 import io.queen.http.QueenVerticle;
 import io.queen.jobs.MaintenanceJobsVerticle;
+import io.queen.metrics.CounterSql;
 import io.queen.metrics.QueenMetrics;
 import io.queen.metrics.Replica;
 import io.queen.metrics.SystemMetricsCollector;
@@ -63,6 +64,8 @@ public final class QueenServer {
                 } catch (java.util.concurrent.ExecutionException e) {
                     throw new IllegalStateException(Databases.explainConnectFailure(connect, e), e.getCause());
                 }
+                // a counter declared without its migration would fail every metrics flush
+                CounterSql.verifyColumns(setup).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             } finally {
                 setup.close();
             }

@@ -1,6 +1,5 @@
 package io.queen.http;
 
-import io.queen.metrics.QueenMetrics;
 import io.queen.metrics.WorkerMetrics;
 
 import io.queen.crypto.Encryption;
@@ -16,7 +15,6 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
 
 /**
  * One pop HTTP request from arrival to answer. With {@code wait=true} it stays registered in
@@ -34,7 +32,6 @@ final class PopRequest {
     private final boolean wait;
     private final long deadlineNanos;
     private final long recheckMs;
-    private final QueenMetrics metrics;
     private final WorkerMetrics workerMetrics;
 
     private boolean inFlight;
@@ -44,10 +41,8 @@ final class PopRequest {
     private long timerId = -1;
 
     PopRequest(RoutingContext ctx, PopQuery query, PopService pops, LongPolls longPolls, Vertx vertx, boolean wait,
-               long timeoutMs, long recheckMs, QueenMetrics metrics, WorkerMetrics workerMetrics,
-               Encryption encryption) {
+               long timeoutMs, long recheckMs, WorkerMetrics workerMetrics, Encryption encryption) {
         this.encryption = encryption;
-        this.metrics = metrics;
         this.workerMetrics = workerMetrics;
         this.ctx = ctx;
         this.query = query;
@@ -83,9 +78,7 @@ final class PopRequest {
     void finishEmpty() {
         if (!finished) {
             finish();
-            metrics.popRequests.increment();
-            metrics.popEmpty.increment();
-            workerMetrics.popped(query.queue(), List.of(), 0, false);
+            workerMetrics.poppedEmpty(query.queue());
             Responses.noContent(ctx);
         }
     }
@@ -95,10 +88,7 @@ final class PopRequest {
         wokenWhileInFlight = false;
         pops.pop(query).onComplete(ar -> {
             inFlight = false;
-            workerMetrics.jobsDone(1);
-            if (ar.failed()) {
-                workerMetrics.dbError();
-            }
+            workerMetrics.databaseCall(ar.failed());
             if (ar.succeeded() && !ar.result().isEmpty() && ctx.response().closed()) {
                 finish();
                 giveBack(ar.result());
@@ -115,8 +105,6 @@ final class PopRequest {
             PopOutcome outcome = ar.result();
             if (!outcome.isEmpty()) {
                 finish();
-                metrics.popRequests.increment();
-                metrics.popMessages.increment(outcome.messages().size());
                 workerMetrics.popped(query.queue(), outcome.messages(), System.currentTimeMillis(), query.autoAck());
                 Responses.json(ctx, 200, envelope(outcome));
                 return;

@@ -107,12 +107,12 @@ public final class QueenVerticle extends VerticleBase {
         router.route().handler(guard::bodyRead);
         PushService pushes = new PushService(hotPool, wakeUps, config.pushMaxInFlight, config.pushMaxItemsPerCall,
                 config.pushDbTimeoutMs);
-        WorkerMetrics workerMetrics = new WorkerMetrics(System.currentTimeMillis());
+        WorkerMetrics workerMetrics = new WorkerMetrics(metrics, System.currentTimeMillis());
         metricsReporter = new WorkerMetricsReporter(vertx, backgroundPool, workerMetrics, metrics.replica, workerId,
                 config.metricsFlushMs, workerGauges(pushes), metrics.workerGauges);
         new MessageRoutes(config, vertx, pushes, new PopService(hotPool, config.maxPopBytes),
                 new AckService(hotPool), new LeaseService(hotPool),
-                new TransactionService(backgroundPool, wakeUps), longPolls, metrics, workerMetrics, maintenance,
+                new TransactionService(backgroundPool, wakeUps), longPolls, workerMetrics, maintenance,
                 buffer, encryption).mount(router);
         new SystemRoutes(backgroundPool, vertx.eventBus(), config.workers, maintenance, buffer, config.peerNotify)
                 .mount(router);
