@@ -13,6 +13,7 @@ import io.queen.http.QueenVerticle;
 import io.queen.jobs.MaintenanceJobsVerticle;
 import io.queen.longpoll.PeerWakeUps;
 import io.queen.maintenance.MaintenancePeerRelay;
+import io.queen.metrics.CounterSql;
 import io.queen.metrics.QueenMetrics;
 import io.queen.metrics.Replica;
 import io.queen.metrics.SystemMetricsCollector;
@@ -63,12 +64,17 @@ public final class QueenServer {
             try {
                 setup.query("SELECT 1").execute().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException e) {
+                setup.close();
                 throw new IllegalStateException(Databases.explainConnectFailure(connect, e), e.getCause());
+            }
+            try {
+                // schema changes take a session of their own, around any pooler
+                Migrations.apply(connect.forSessions());
+                // a counter declared without its migration would fail every metrics flush
+                CounterSql.verifyColumns(setup).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             } finally {
                 setup.close();
             }
-            // schema changes take a session of their own, around any pooler
-            Migrations.apply(connect.forSessions());
             // before the workers: they hand it pushes as soon as they listen, and an earlier
             // run's buffered pushes are replayed first
             BufferedPartitions bufferedPartitions = new BufferedPartitions();

@@ -1,18 +1,12 @@
 -- Queue metrics over minutes $1..$2 ($3 queue, null: all), in one pass: rows with is_bucket
--- per queue and bucket of $4 minutes, the others per queue over the whole window. Counters
--- are summed, pop lag weighted by pops; parked long-polls are the average of a bucket's minute
--- averages, over the window their peak.
+-- per queue and bucket of $4 minutes, the others per queue over the whole window. The
+-- counters (QueenCounter, filled in by CounterSql) are summed under their aliases, pop lag
+-- weighted by pops; parked long-polls are the average of a bucket's minute averages, over
+-- the window their peak.
 SELECT grouping(b.bucket) = 0 AS is_bucket,
        b.bucket, b.queue_name,
        max(b.bucket_time) AS last_seen,
-       sum(b.push_request_count) AS push_requests,
-       sum(b.push_message_count) AS push_messages,
-       sum(b.pop_count) AS pop_messages,
-       sum(b.pop_empty_count) AS pop_empty,
-       sum(b.ack_request_count) AS ack_requests,
-       sum(b.ack_success_count) AS ack_success,
-       sum(b.ack_failed_count) AS ack_failed,
-       sum(b.transaction_count) AS transactions,
+       /*@each queue: sum(b.{column}) AS {alias}*/,
        sum(b.partitions_created) AS partitions_created,
        sum(b.partitions_deleted) AS partitions_deleted,
        max(b.partition_count) AS partition_count,

@@ -1,19 +1,13 @@
 -- Worker metrics over minutes $1..$2 ($3 hostname, $4 worker id; null: all), in one pass:
 -- rows with is_bucket are the series (summed over the workers per bucket of $5 minutes),
--- the others one per worker over the whole window. Averages are weighted by their sample
+-- the others one per worker over the whole window. The counters (QueenCounter, filled in by
+-- CounterSql) are summed under their aliases. Averages are weighted by their sample
 -- counts; connections and back-off of a bucket are per-minute figures averaged over its
 -- minutes, a worker's connections are its latest minute's.
 SELECT grouping(b.bucket) = 0 AS is_bucket,
        b.bucket, b.hostname, b.worker_id, b.pid,
        max(b.bucket_time) AS last_seen,
-       sum(b.push_message_count) AS push_messages,
-       sum(b.pop_message_count) AS pop_messages,
-       sum(b.ack_message_count) AS ack_messages,
-       sum(b.push_request_count) AS push_requests,
-       sum(b.pop_request_count) AS pop_requests,
-       sum(b.ack_request_count) AS ack_requests,
-       sum(b.transaction_count) AS transactions,
-       sum(b.jobs_done) AS jobs_done,
+       /*@each worker: sum(b.{column}) AS {alias}*/,
        coalesce(sum(b.avg_event_loop_lag_ms * b.sample_count) / nullif(sum(b.sample_count), 0), 0) AS avg_event_loop_lag_ms,
        max(b.max_event_loop_lag_ms) AS max_event_loop_lag_ms,
        coalesce(sum(b.avg_free_slots * b.sample_count) / nullif(sum(b.sample_count), 0), 0) AS avg_free_slots,
@@ -25,11 +19,7 @@ SELECT grouping(b.bucket) = 0 AS is_bucket,
        sum(b.backoff_size)::double precision / count(DISTINCT b.bucket_time) AS backoff_size,
        coalesce(sum(b.avg_lag_ms * b.lag_count) / nullif(sum(b.lag_count), 0), 0) AS avg_lag_ms,
        max(b.max_lag_ms) AS max_lag_ms,
-       sum(b.lag_count) AS lag_count,
-       sum(b.db_error_count) AS db_errors,
-       sum(b.ack_success_count) AS ack_success,
-       sum(b.ack_failed_count) AS ack_failed,
-       sum(b.dlq_count) AS dlq
+       sum(b.lag_count) AS lag_count
   FROM (SELECT queen.metrics_bucket(w.bucket_time, $5) AS bucket, w.*
           FROM queen.worker_metrics w
          WHERE w.bucket_time >= date_trunc('minute', $1::timestamptz) AND w.bucket_time <= $2

@@ -2,6 +2,7 @@
 -- sample (family, label names, label values, value). Cluster-wide lifetime totals from
 -- worker_metrics_summary and the DLQ depth; per queue and per worker the latest minute
 -- bucket of the last five minutes (a *_per_minute gauge holds that minute's counts so far).
+-- The counters' samples (the @each markers) come from QueenCounter, filled in by CounterSql.
 WITH summary AS (
     SELECT * FROM queen.worker_metrics_summary WHERE id = 1
 ), dlq AS (
@@ -23,17 +24,8 @@ WITH summary AS (
 )
 SELECT v.family, ARRAY['scope'] || v.names AS label_names, ARRAY['cluster'] || v.vals AS label_values, v.value
   FROM summary s, LATERAL (VALUES
-    ('queen_cluster_push_requests_total', '{}'::text[], '{}'::text[], s.total_push_requests::double precision),
-    ('queen_cluster_pop_requests_total', '{}', '{}', s.total_pop_requests),
-    ('queen_cluster_ack_requests_total', '{}', '{}', s.total_ack_requests),
-    ('queen_cluster_transactions_total', '{}', '{}', s.total_transactions),
-    ('queen_cluster_push_messages_total', '{}', '{}', s.total_push_messages),
-    ('queen_cluster_pop_messages_total', '{}', '{}', s.total_pop_messages),
-    ('queen_cluster_ack_messages_total', '{}', '{}', s.total_ack_messages),
-    ('queen_cluster_ack_total', ARRAY['result'], ARRAY['success'], s.total_ack_success),
-    ('queen_cluster_ack_total', ARRAY['result'], ARRAY['failed'], s.total_ack_failed),
-    ('queen_cluster_db_errors_total', '{}', '{}', s.total_db_errors),
-    ('queen_cluster_dlq_total', '{}', '{}', s.total_dlq)) AS v(family, names, vals, value)
+    /*@each cluster family: ({family}, {label_names}, {label_values}, s.{column}::double precision)*/
+  ) AS v(family, names, vals, value)
 UNION ALL
 SELECT 'queen_dlq_depth', ARRAY['scope'], ARRAY['cluster'], coalesce((SELECT sum(depth) FROM dlq), 0)
 UNION ALL
@@ -41,15 +33,9 @@ SELECT 'queen_dlq_depth_by_queue', ARRAY['queue'], ARRAY[d.queue_name], d.depth 
 UNION ALL
 SELECT v.family, ARRAY['queue'] || v.names, ARRAY[q.queue_name] || v.vals, v.value
   FROM latest_queue q, LATERAL (VALUES
-    ('queen_queue_pop_messages_per_minute', '{}'::text[], '{}'::text[], q.pop_count::double precision),
+    /*@each queue family: ({family}, {label_names}, {label_values}, q.{column}::double precision)*/,
     ('queen_queue_pop_lag_milliseconds', ARRAY['stat'], ARRAY['avg'], q.avg_lag_ms),
     ('queen_queue_pop_lag_milliseconds', ARRAY['stat'], ARRAY['max'], q.max_lag_ms),
-    ('queen_queue_push_requests_per_minute', '{}', '{}', q.push_request_count),
-    ('queen_queue_push_messages_per_minute', '{}', '{}', q.push_message_count),
-    ('queen_queue_pop_empty_per_minute', '{}', '{}', q.pop_empty_count),
-    ('queen_queue_transactions_per_minute', '{}', '{}', q.transaction_count),
-    ('queen_queue_ack_per_minute', ARRAY['result'], ARRAY['success'], q.ack_success_count),
-    ('queen_queue_ack_per_minute', ARRAY['result'], ARRAY['failed'], q.ack_failed_count),
     ('queen_queue_parked_consumers', '{}', '{}', queen.parked_average(q.parked_seconds, q.bucket_time)),
     ('queen_queue_metrics_age_seconds', '{}', '{}', extract(epoch FROM now() - q.updated_at)::double precision)
   ) AS v(family, names, vals, value)
@@ -67,17 +53,6 @@ SELECT v.family, ARRAY['hostname', 'worker_id', 'pid'] || v.names,
     ('queen_worker_job_queue_size', ARRAY['stat'], ARRAY['max'], w.max_job_queue_size),
     ('queen_worker_db_connections', '{}'::text[], '{}'::text[], w.db_connections),
     ('queen_worker_backoff_size', '{}', '{}', w.backoff_size),
-    ('queen_worker_jobs_done_per_minute', '{}', '{}', w.jobs_done),
-    ('queen_worker_requests_per_minute', ARRAY['op'], ARRAY['push'], w.push_request_count),
-    ('queen_worker_requests_per_minute', ARRAY['op'], ARRAY['pop'], w.pop_request_count),
-    ('queen_worker_requests_per_minute', ARRAY['op'], ARRAY['ack'], w.ack_request_count),
-    ('queen_worker_requests_per_minute', ARRAY['op'], ARRAY['transaction'], w.transaction_count),
-    ('queen_worker_messages_per_minute', ARRAY['op'], ARRAY['push'], w.push_message_count),
-    ('queen_worker_messages_per_minute', ARRAY['op'], ARRAY['pop'], w.pop_message_count),
-    ('queen_worker_messages_per_minute', ARRAY['op'], ARRAY['ack'], w.ack_message_count),
-    ('queen_worker_ack_per_minute', ARRAY['result'], ARRAY['success'], w.ack_success_count),
-    ('queen_worker_ack_per_minute', ARRAY['result'], ARRAY['failed'], w.ack_failed_count),
-    ('queen_worker_db_errors_per_minute', '{}', '{}', w.db_error_count),
-    ('queen_worker_dlq_per_minute', '{}', '{}', w.dlq_count),
+    /*@each worker family: ({family}, {label_names}, {label_values}, w.{column}::double precision)*/,
     ('queen_worker_metrics_age_seconds', '{}', '{}', extract(epoch FROM now() - w.updated_at)::double precision)
   ) AS v(family, names, vals, value)

@@ -1,6 +1,7 @@
 package io.queen;
 
 import io.queen.db.EmbeddedDatabase;
+import io.queen.metrics.CounterSql;
 import io.queen.metrics.PrometheusText;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -184,7 +185,8 @@ class WorkerMetricsTest {
     void summaryFollowsInsertsAndAdditiveUpdates() throws Exception {
         // two flushes of one worker into one minute: the row adds up, the summary follows both
         long beforePush = sql.count("SELECT total_push_messages FROM queen.worker_metrics_summary");
-        String flush = "SELECT queen.record_worker_metrics_v1(?::jsonb)";
+        // the server's flush statement, its parameter in JDBC's style
+        String flush = CounterSql.query("worker_metrics_flush").replace("$1", "?");
         long now = System.currentTimeMillis();
         String first = flushJson(now, 5, 2, 10.0, 3);
         String second = flushJson(now, 7, 6, 40.0, 1);

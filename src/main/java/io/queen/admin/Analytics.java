@@ -1,6 +1,7 @@
 package io.queen.admin;
 
 import io.queen.db.SqlFiles;
+import io.queen.metrics.CounterSql;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -15,8 +16,8 @@ import java.time.OffsetDateTime;
  * needs both); the rows go to the HTTP layer as they are.
  */
 public final class Analytics {
-    private static final String WORKER_METRICS = SqlFiles.query("analytics_worker_metrics");
-    private static final String QUEUE_OPS = SqlFiles.query("analytics_queue_ops");
+    private static final String WORKER_METRICS = CounterSql.query("analytics_worker_metrics");
+    private static final String QUEUE_OPS = CounterSql.query("analytics_queue_ops");
     private static final String PARKED_REPLICAS = SqlFiles.query("analytics_parked_replicas");
     private static final String SYSTEM_METRICS = SqlFiles.query("analytics_system_metrics");
 

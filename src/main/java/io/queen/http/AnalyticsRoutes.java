@@ -2,6 +2,7 @@ package io.queen.http;
 
 import io.queen.admin.Analytics;
 import io.queen.admin.Statistics;
+import io.queen.metrics.QueenCounter;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -84,21 +85,15 @@ final class AnalyticsRoutes {
         JsonOut out = w.writeHeader(new JsonOut(1024 + series.size() * 640).beginObject())
                 .field("pointCount", series.size())
                 .name("timeSeries").beginArray();
-        long push = 0;
-        long pop = 0;
-        long ack = 0;
         for (Row r : series) {
             out.beginObject().field("timestamp", JsonOut.millis(r.getOffsetDateTime("bucket")));
             workerFigures(out, r);
-            out.field("pushPerSecond", r.getLong("push_messages") / w.bucketSeconds())
-                    .field("popPerSecond", r.getLong("pop_messages") / w.bucketSeconds())
-                    .field("ackPerSecond", r.getLong("ack_messages") / w.bucketSeconds())
+            out.field("pushPerSecond", count(r, QueenCounter.PUSH_MESSAGES) / w.bucketSeconds())
+                    .field("popPerSecond", count(r, QueenCounter.POP_MESSAGES) / w.bucketSeconds())
+                    .field("ackPerSecond", count(r, QueenCounter.ACK_MESSAGES) / w.bucketSeconds())
                     .field("backoffSize", r.getDouble("backoff_size"))
                     .field("lagCount", r.getLong("lag_count"))
                     .endObject();
-            push += r.getLong("push_messages");
-            pop += r.getLong("pop_messages");
-            ack += r.getLong("ack_messages");
         }
         out.endArray().name("workers").beginArray();
         for (Row r : workers) {
@@ -114,31 +109,34 @@ final class AnalyticsRoutes {
         for (Row r : queues) {
             out.beginObject()
                     .field("queueName", r.getString("queue_name"))
-                    .field("popCount", r.getLong("pop_messages"))
+                    .field("popCount", count(r, QueenCounter.POP_MESSAGES))
                     .field("avgLagMs", r.getDouble("avg_lag_ms"))
                     .field("maxLagMs", r.getLong("max_lag_ms"))
                     .endObject();
         }
-        out.endArray().name("summary").beginObject()
-                .field("totalPushMessages", push)
-                .field("totalPopMessages", pop)
-                .field("totalAckMessages", ack);
-        summaryTotals(out, series);
+        out.endArray().name("summary").beginObject();
+        long[] totals = summaryTotals(out, series);
         // messages pushed in the window and not yet popped in it: a rough backlog indicator
-        return out.field("pendingMessages", Math.max(0, push - pop)).endObject().endObject().toString();
+        long pending = totals[QueenCounter.PUSH_MESSAGES.ordinal()] - totals[QueenCounter.POP_MESSAGES.ordinal()];
+        return out.field("pendingMessages", Math.max(0, pending)).endObject().endObject().toString();
+    }
+
+    /** A counter's sum in an analytics row. */
+    private static long count(Row r, QueenCounter c) {
+        return r.getLong(c.alias());
+    }
+
+    /** The counters a scope keeps, each as its analytics field. */
+    private static void counters(JsonOut out, Row r, QueenCounter.Scope scope) {
+        for (QueenCounter c : QueenCounter.stored(scope)) {
+            out.field(c.field(), count(r, c));
+        }
     }
 
     /** The figures a bucket of the series and a worker of the list share. */
     private static void workerFigures(JsonOut out, Row r) {
-        out.field("pushMessages", r.getLong("push_messages"))
-                .field("popMessages", r.getLong("pop_messages"))
-                .field("ackMessages", r.getLong("ack_messages"))
-                .field("pushRequests", r.getLong("push_requests"))
-                .field("popRequests", r.getLong("pop_requests"))
-                .field("ackRequests", r.getLong("ack_requests"))
-                .field("transactions", r.getLong("transactions"))
-                .field("jobsDone", r.getLong("jobs_done"))
-                .field("avgEventLoopLagMs", r.getDouble("avg_event_loop_lag_ms"))
+        counters(out, r, QueenCounter.Scope.WORKER);
+        out.field("avgEventLoopLagMs", r.getDouble("avg_event_loop_lag_ms"))
                 .field("maxEventLoopLagMs", r.getDouble("max_event_loop_lag_ms"))
                 .field("avgFreeSlots", r.getDouble("avg_free_slots"))
                 .field("minFreeSlots", r.getInteger("min_free_slots"))
@@ -146,31 +144,18 @@ final class AnalyticsRoutes {
                 .field("avgJobQueueSize", r.getDouble("avg_job_queue_size"))
                 .field("maxJobQueueSize", r.getInteger("max_job_queue_size"))
                 .field("avgLagMs", r.getDouble("avg_lag_ms"))
-                .field("maxLagMs", r.getLong("max_lag_ms"))
-                .field("dbErrors", r.getLong("db_errors"))
-                .field("ackSuccess", r.getLong("ack_success"))
-                .field("ackFailed", r.getLong("ack_failed"))
-                .field("dlqCount", r.getLong("dlq"));
+                .field("maxLagMs", r.getLong("max_lag_ms"));
     }
 
-    private static void summaryTotals(JsonOut out, List<Row> series) {
-        Map<String, String> totals = new LinkedHashMap<>();
-        totals.put("totalPushRequests", "push_requests");
-        totals.put("totalPopRequests", "pop_requests");
-        totals.put("totalAckRequests", "ack_requests");
-        totals.put("totalTransactions", "transactions");
-        totals.put("totalAckSuccess", "ack_success");
-        totals.put("totalAckFailed", "ack_failed");
-        totals.put("totalDbErrors", "db_errors");
-        totals.put("totalDlq", "dlq");
-        totals.put("totalJobsDone", "jobs_done");
-        totals.forEach((field, column) -> {
-            long sum = 0;
+    /** Writes the window's totals; returns those of the counters, by ordinal. */
+    private static long[] summaryTotals(JsonOut out, List<Row> series) {
+        long[] totals = new long[QueenCounter.COUNT];
+        for (QueenCounter c : QueenCounter.stored(QueenCounter.Scope.WORKER)) {
             for (Row r : series) {
-                sum += r.getLong(column);
+                totals[c.ordinal()] += count(r, c);
             }
-            out.field(field, sum);
-        });
+            out.field(c.totalField(), totals[c.ordinal()]);
+        }
         long lagCount = 0;
         double lagSum = 0;
         long lagMax = 0;
@@ -184,6 +169,7 @@ final class AnalyticsRoutes {
         out.field("avgLagMs", lagCount == 0 ? 0.0 : lagSum / lagCount)
                 .field("maxLagMs", lagMax)
                 .field("maxEventLoopLagMs", eventLoopMax);
+        return totals;
     }
 
     // ---- queues ----
@@ -195,7 +181,7 @@ final class AnalyticsRoutes {
             for (Row r : buckets(rows, true)) {
                 out.beginObject()
                         .field("queueName", r.getString("queue_name"))
-                        .field("popCount", r.getLong("pop_messages"))
+                        .field("popCount", count(r, QueenCounter.POP_MESSAGES))
                         .field("avgLagMs", r.getDouble("avg_lag_ms"))
                         .field("maxLagMs", r.getLong("max_lag_ms"))
                         .field("bucketTime", JsonOut.millis(r.getOffsetDateTime("bucket")))
@@ -218,10 +204,10 @@ final class AnalyticsRoutes {
                 out.field("partitionsCreated", r.getLong("partitions_created"))
                         .field("partitionsDeleted", r.getLong("partitions_deleted"))
                         .field("partitionCount", r.getLong("partition_count"))
-                        .field("pushPerSecond", r.getLong("push_messages") / w.bucketSeconds())
-                        .field("popPerSecond", r.getLong("pop_messages") / w.bucketSeconds())
-                        .field("ackPerSecond", r.getLong("ack_success") / w.bucketSeconds())
-                        .field("emptyPerSecond", r.getLong("pop_empty") / w.bucketSeconds())
+                        .field("pushPerSecond", count(r, QueenCounter.PUSH_MESSAGES) / w.bucketSeconds())
+                        .field("popPerSecond", count(r, QueenCounter.POP_MESSAGES) / w.bucketSeconds())
+                        .field("ackPerSecond", count(r, QueenCounter.ACK_SUCCESS) / w.bucketSeconds())
+                        .field("emptyPerSecond", count(r, QueenCounter.POP_EMPTY) / w.bucketSeconds())
                         .field("parkedCount", r.getDouble("parked_count"))
                         .endObject();
             }
@@ -239,15 +225,8 @@ final class AnalyticsRoutes {
 
     /** The counters a bucket of a queue and a queue's totals share. */
     private static void queueFigures(JsonOut out, Row r) {
-        out.field("pushRequests", r.getLong("push_requests"))
-                .field("pushMessages", r.getLong("push_messages"))
-                .field("popMessages", r.getLong("pop_messages"))
-                .field("popEmpty", r.getLong("pop_empty"))
-                .field("ackRequests", r.getLong("ack_requests"))
-                .field("ackSuccess", r.getLong("ack_success"))
-                .field("ackFailed", r.getLong("ack_failed"))
-                .field("transactions", r.getLong("transactions"))
-                .field("avgLagMs", r.getDouble("avg_lag_ms"))
+        counters(out, r, QueenCounter.Scope.QUEUE);
+        out.field("avgLagMs", r.getDouble("avg_lag_ms"))
                 .field("maxLagMs", r.getLong("max_lag_ms"));
     }
 

@@ -7,7 +7,6 @@ import io.queen.config.QueenConfig;
 import io.queen.db.DbErrors;
 import io.queen.longpoll.LongPolls;
 import io.queen.maintenance.MaintenanceState;
-import io.queen.metrics.QueenMetrics;
 import io.queen.metrics.WorkerMetrics;
 import io.queen.queue.AckItem;
 import io.queen.queue.AckResult;
@@ -41,18 +40,16 @@ final class MessageRoutes {
     private final LeaseService leases;
     private final TransactionService transactions;
     private final LongPolls longPolls;
-    private final QueenMetrics metrics;
     private final WorkerMetrics workerMetrics;
     private final MaintenanceState maintenance;
     private final FileBufferClient buffer;
     private final Encryption encryption;
 
     MessageRoutes(QueenConfig config, PushService pushes, LongPolls longPolls, AckService acks,
-                  LeaseService leases, TransactionService transactions, QueenMetrics metrics,
+                  LeaseService leases, TransactionService transactions,
                   WorkerMetrics workerMetrics, MaintenanceState maintenance, FileBufferClient buffer,
                   Encryption encryption) {
         this.encryption = encryption;
-        this.metrics = metrics;
         this.workerMetrics = workerMetrics;
         this.maintenance = maintenance;
         this.buffer = buffer;
@@ -113,8 +110,6 @@ final class MessageRoutes {
                 return;
             }
             JsonOut out = new JsonOut(64 + batch.size() * 200).beginArray();
-            metrics.pushRequests.increment();
-            metrics.pushMessages.increment(ar.result().stream().filter(PushResult::queued).count());
             workerMetrics.pushed(ar.result());
             for (PushResult r : ar.result()) {
                 out.beginObject()
@@ -148,7 +143,6 @@ final class MessageRoutes {
                 out.endObject();
             }
             if (ar.succeeded()) {
-                metrics.pushRequests.increment();
                 workerMetrics.pushBuffered(batch);
             }
             Responses.json(ctx, ar.succeeded() ? 201 : 500, out.endArray().toString());
@@ -157,7 +151,7 @@ final class MessageRoutes {
 
     private void pop(RoutingContext ctx, boolean specificPartition) {
         if (maintenance.popPaused()) {
-            PopResponse.noMessages(ctx, ctx.pathParam("queue"), metrics, workerMetrics);
+            PopResponse.noMessages(ctx, ctx.pathParam("queue"), workerMetrics);
             return;
         }
         String queue = ctx.pathParam("queue");
@@ -190,7 +184,7 @@ final class MessageRoutes {
 
         PopQuery query = new PopQuery(queue, partition, group, batch, UuidV7.next(), maxPartitions, autoAck,
                 start.subscription(), start.from());
-        longPolls.pop(query, wait, timeout, new PopResponse(ctx, query, metrics, workerMetrics, encryption));
+        longPolls.pop(query, wait, timeout, new PopResponse(ctx, query, workerMetrics, encryption));
     }
 
     private void ackOne(RoutingContext ctx) {
@@ -248,17 +242,14 @@ final class MessageRoutes {
     }
 
     private void respondAcks(RoutingContext ctx, List<AckItem> items, io.vertx.core.AsyncResult<List<AckResult>> ar) {
-        workerMetrics.jobsDone(1);
+        workerMetrics.databaseCall(ar.failed());
         if (ar.failed()) {
-            workerMetrics.dbError();
             Responses.failure(ctx, ar.cause());
             return;
         }
-        metrics.ackRequests.increment();
         workerMetrics.acked(items, ar.result());
         JsonOut out = new JsonOut().beginArray();
         for (AckResult r : ar.result()) {
-            (r.success() ? metrics.ackSuccess : metrics.ackFailed).increment();
             out.beginObject()
                     .field("index", r.index())
                     .field("transactionId", r.transactionId())
@@ -281,9 +272,8 @@ final class MessageRoutes {
             throw ApiError.badRequest("seconds must be a positive integer");
         }
         leases.extend(leaseId, seconds).onComplete(ar -> {
-            workerMetrics.jobsDone(1);
+            workerMetrics.databaseCall(ar.failed());
             if (ar.failed()) {
-                workerMetrics.dbError();
                 Responses.failure(ctx, ar.cause());
                 return;
             }
@@ -356,14 +346,12 @@ final class MessageRoutes {
             }
         }
         transactions.execute(ops).onComplete(ar -> {
-            workerMetrics.jobsDone(1);
+            workerMetrics.databaseCall(ar.failed());
             if (ar.failed()) {
-                workerMetrics.dbError();
                 Responses.failure(ctx, ar.cause());
                 return;
             }
             TransactionService.Outcome outcome = ar.result();
-            metrics.transactions.increment();
             countTransaction(outcome);
             JsonOut out = new JsonOut().beginObject()
                     .field("transactionId", outcome.transactionId())

@@ -5,6 +5,7 @@ import io.queen.maintenance.MaintenanceState;
 import io.queen.metrics.ProcSelf;
 import io.queen.metrics.PrometheusFamilies;
 import io.queen.metrics.PrometheusText;
+import io.queen.metrics.QueenCounter;
 import io.queen.metrics.QueenMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -82,9 +83,9 @@ final class MetricsRoutes {
 
     private void summary(RoutingContext ctx) {
         double uptime = metrics.uptimeSeconds();
-        double requests = metrics.pushRequests.count() + metrics.popRequests.count() + metrics.ackRequests.count()
-                + metrics.transactions.count();
-        double messages = metrics.pushMessages.count() + metrics.popMessages.count();
+        double requests = metrics.count(QueenCounter.PUSH_REQUESTS) + metrics.count(QueenCounter.POP_REQUESTS)
+                + metrics.count(QueenCounter.ACK_REQUESTS) + metrics.count(QueenCounter.TRANSACTIONS);
+        double messages = metrics.count(QueenCounter.PUSH_MESSAGES) + metrics.count(QueenCounter.POP_MESSAGES);
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();

@@ -2,51 +2,41 @@ package io.queen.http;
 
 import io.queen.crypto.Encryption;
 import io.queen.longpoll.PopAnswer;
-import io.queen.metrics.QueenMetrics;
 import io.queen.metrics.WorkerMetrics;
 import io.queen.queue.PopOutcome;
 import io.queen.queue.PopQuery;
 import io.queen.queue.PoppedMessage;
 import io.vertx.ext.web.RoutingContext;
 
-import java.util.List;
-
 /** Turns a pop's result into its HTTP answer (200 with the messages, 204, or the error) and counts it. */
 final class PopResponse implements PopAnswer {
     private final RoutingContext ctx;
     private final PopQuery query;
-    private final QueenMetrics metrics;
     private final WorkerMetrics workerMetrics;
     private final Encryption encryption;
 
-    PopResponse(RoutingContext ctx, PopQuery query, QueenMetrics metrics, WorkerMetrics workerMetrics,
-                Encryption encryption) {
+    PopResponse(RoutingContext ctx, PopQuery query, WorkerMetrics workerMetrics, Encryption encryption) {
         this.ctx = ctx;
         this.query = query;
-        this.metrics = metrics;
         this.workerMetrics = workerMetrics;
         this.encryption = encryption;
     }
 
     /** 204 for a pop of {@code queue}, counted as an empty pop. */
-    static void noMessages(RoutingContext ctx, String queue, QueenMetrics metrics, WorkerMetrics workerMetrics) {
-        metrics.popRequests.increment();
-        metrics.popEmpty.increment();
-        workerMetrics.popped(queue, List.of(), 0, false);
+    static void noMessages(RoutingContext ctx, String queue, WorkerMetrics workerMetrics) {
+        workerMetrics.poppedEmpty(queue);
         Responses.noContent(ctx);
     }
 
     @Override
     public void messages(PopOutcome outcome) {
-        metrics.popRequests.increment();
-        metrics.popMessages.increment(outcome.messages().size());
         workerMetrics.popped(query.queue(), outcome.messages(), System.currentTimeMillis(), query.autoAck());
         Responses.json(ctx, 200, envelope(outcome));
     }
 
     @Override
     public void empty() {
-        noMessages(ctx, query.queue(), metrics, workerMetrics);
+        noMessages(ctx, query.queue(), workerMetrics);
     }
 
     @Override

@@ -82,7 +82,7 @@ public final class QueenVerticle extends VerticleBase {
                 ? Databases.pool(vertx, connect, background, "background-" + workerId)
                 : hotPool;
 
-        WorkerMetrics workerMetrics = new WorkerMetrics(System.currentTimeMillis());
+        WorkerMetrics workerMetrics = new WorkerMetrics(metrics, System.currentTimeMillis());
         longPolls = new LongPolls(vertx, new PopService(hotPool, config.maxPopBytes), config.pollRecheckMs, metrics,
                 workerMetrics);
         longPolls.followWakeUps(vertx.eventBus());
@@ -112,7 +112,7 @@ public final class QueenVerticle extends VerticleBase {
         metricsReporter = new WorkerMetricsReporter(vertx, backgroundPool, workerMetrics, metrics.replica, workerId,
                 config.metricsFlushMs, workerGauges(pushes), metrics.workerGauges);
         new MessageRoutes(config, pushes, longPolls, new AckService(hotPool), new LeaseService(hotPool),
-                new TransactionService(backgroundPool, wakeUps), metrics, workerMetrics, maintenance,
+                new TransactionService(backgroundPool, wakeUps), workerMetrics, maintenance,
                 buffer, encryption).mount(router);
         new SystemRoutes(backgroundPool, vertx.eventBus(), config.workers, maintenance, buffer, config.peerNotify)
                 .mount(router);

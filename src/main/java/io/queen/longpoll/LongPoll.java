@@ -81,10 +81,7 @@ final class LongPoll {
 
     private void attempted(AsyncResult<PopOutcome> ar) {
         inFlight = false;
-        worker.workerMetrics.jobsDone(1);
-        if (ar.failed()) {
-            worker.workerMetrics.dbError();
-        }
+        worker.workerMetrics.databaseCall(ar.failed());
         if (ar.succeeded() && !ar.result().isEmpty() && answer.clientGone()) {
             finish();
             giveBack(ar.result());

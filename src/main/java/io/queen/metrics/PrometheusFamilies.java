@@ -1,6 +1,5 @@
 package io.queen.metrics;
 
-import io.queen.db.SqlFiles;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -18,12 +17,12 @@ import java.lang.management.ManagementFactory;
  * the response registry, sidecar and back-off figures, the UDP cluster-sync families.
  */
 public final class PrometheusFamilies {
-    private static final String CLUSTER = SqlFiles.query("prometheus_cluster");
+    private static final String CLUSTER = CounterSql.query("prometheus_cluster");
 
     private PrometheusFamilies() {
     }
 
-    /** Every family, declared in output order. */
+    /** Every family, declared in output order; those of the counters come from {@link QueenCounter}. */
     public static PrometheusText declare() {
         PrometheusText t = new PrometheusText();
         t.family("queen_cpu_user_microseconds_total", "counter", "CPU time of this process in user mode")
@@ -39,23 +38,11 @@ public final class PrometheusFamilies {
                 .family("queen_file_buffer_db_healthy", "gauge", "1 when the file buffer sees the database up")
                 .family("queen_maintenance_mode_enabled", "gauge", "1 while pushes go to the file buffer")
                 .family("queen_shared_state_enabled", "gauge", "1 with UDP cluster sync (never: not implemented)");
-        for (String op : new String[]{"push_requests", "pop_requests", "ack_requests", "push_messages",
-                "pop_messages", "ack_messages"}) {
-            t.family("queen_cluster_" + op + "_total", "counter", "All workers of all servers: " + op.replace('_', ' '));
-        }
-        t.family("queen_cluster_transactions_total", "counter", "All workers of all servers: transactions")
-                .family("queen_cluster_ack_total", "counter", "All workers of all servers: acknowledgements by result")
-                .family("queen_cluster_db_errors_total", "counter", "All workers of all servers: failed hot-path database calls")
-                .family("queen_cluster_dlq_total", "counter", "All workers of all servers: messages sent to the DLQ")
-                .family("queen_dlq_depth", "gauge", "Messages in the dead-letter queue")
+        counterFamilies(t, QueenCounter.Scope.CLUSTER);
+        t.family("queen_dlq_depth", "gauge", "Messages in the dead-letter queue")
                 .family("queen_dlq_depth_by_queue", "gauge", "Messages in the dead-letter queue per queue");
-        t.family("queen_queue_pop_messages_per_minute", "gauge", "Messages popped in the latest minute")
-                .family("queen_queue_pop_lag_milliseconds", "gauge", "Age of popped messages in the latest minute")
-                .family("queen_queue_push_requests_per_minute", "gauge", "Push requests in the latest minute")
-                .family("queen_queue_push_messages_per_minute", "gauge", "Messages pushed in the latest minute")
-                .family("queen_queue_pop_empty_per_minute", "gauge", "Empty pops in the latest minute")
-                .family("queen_queue_transactions_per_minute", "gauge", "Transactions in the latest minute")
-                .family("queen_queue_ack_per_minute", "gauge", "Acknowledgements in the latest minute by result")
+        counterFamilies(t, QueenCounter.Scope.QUEUE);
+        t.family("queen_queue_pop_lag_milliseconds", "gauge", "Age of popped messages in the latest minute")
                 .family("queen_queue_parked_consumers", "gauge", "Long-polls waiting, minute average over all servers")
                 .family("queen_queue_metrics_age_seconds", "gauge", "Seconds since the queue's metrics were written");
         t.family("queen_worker_event_loop_lag_milliseconds", "gauge", "Event-loop timer drift in the latest minute")
@@ -63,15 +50,17 @@ public final class PrometheusFamilies {
                 .family("queen_worker_free_slots", "gauge", "Push calls that could start without waiting")
                 .family("queen_worker_job_queue_size", "gauge", "Push requests waiting for fusion")
                 .family("queen_worker_db_connections", "gauge", "Connections open in the worker's pools")
-                .family("queen_worker_backoff_size", "gauge", "Pop back-off entries (always 0: no back-off here)")
-                .family("queen_worker_jobs_done_per_minute", "gauge", "Hot-path database calls in the latest minute")
-                .family("queen_worker_requests_per_minute", "gauge", "Requests in the latest minute by operation")
-                .family("queen_worker_messages_per_minute", "gauge", "Messages in the latest minute by operation")
-                .family("queen_worker_ack_per_minute", "gauge", "Acknowledgements in the latest minute by result")
-                .family("queen_worker_db_errors_per_minute", "gauge", "Failed hot-path database calls in the latest minute")
-                .family("queen_worker_dlq_per_minute", "gauge", "Messages sent to the DLQ in the latest minute")
-                .family("queen_worker_metrics_age_seconds", "gauge", "Seconds since the worker's metrics were written");
+                .family("queen_worker_backoff_size", "gauge", "Pop back-off entries (always 0: no back-off here)");
+        counterFamilies(t, QueenCounter.Scope.WORKER);
+        t.family("queen_worker_metrics_age_seconds", "gauge", "Seconds since the worker's metrics were written");
         return t;
+    }
+
+    /** The families of the counters a scope keeps (declared in {@link QueenCounter}). */
+    private static void counterFamilies(PrometheusText t, QueenCounter.Scope scope) {
+        for (QueenCounter.Family f : QueenCounter.families(scope)) {
+            t.family(f.name(), scope.prometheusType, f.help());
+        }
     }
 
     /** This process's CPU, memory ({@code proc}: read off the event loop), connections and threads. */

@@ -28,21 +28,19 @@ public final class QueenMetrics {
     /** Per-worker connection and fusion-queue figures, for the process-wide readers. */
     public final WorkerGauges workerGauges;
 
-    public final Counter pushRequests = counter("queen.push.requests", "push requests answered");
-    public final Counter pushMessages = counter("queen.push.messages", "messages stored by pushes");
-    public final Counter popRequests = counter("queen.pop.requests", "pop requests answered");
-    public final Counter popMessages = counter("queen.pop.messages", "messages delivered by pops");
-    public final Counter popEmpty = counter("queen.pop.empty", "pops answered without messages");
-    public final Counter ackRequests = counter("queen.ack.requests", "ack requests answered");
-    public final Counter ackSuccess = Counter.builder("queen.ack").tag("result", "success")
-            .description("acknowledged messages").register(registry);
-    public final Counter ackFailed = Counter.builder("queen.ack").tag("result", "failed")
-            .description("acknowledgements that failed").register(registry);
-    public final Counter transactions = counter("queen.transactions", "transactions answered");
+    /** The Micrometer counter of each {@link QueenCounter} by ordinal; null for those without one. */
+    private final Counter[] meters = new Counter[QueenCounter.COUNT];
 
     public QueenMetrics(Replica replica, int workers) {
         this.replica = replica;
         this.workerGauges = new WorkerGauges(workers);
+        for (QueenCounter c : QueenCounter.values()) {
+            QueenCounter.Meter m = c.meter();
+            if (m != null) {
+                Counter.Builder b = Counter.builder(m.name()).description(m.description());
+                meters[c.ordinal()] = (m.tagKey() == null ? b : b.tag(m.tagKey(), m.tagValue())).register(registry);
+            }
+        }
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
@@ -55,8 +53,18 @@ public final class QueenMetrics {
                 .description("pop requests waiting for messages").register(registry);
     }
 
-    private Counter counter(String name, String description) {
-        return Counter.builder(name).description(description).register(registry);
+    /** What a counter's meter has counted since start. */
+    public double count(QueenCounter c) {
+        Counter meter = meters[c.ordinal()];
+        if (meter == null) {
+            throw new IllegalArgumentException(c + " has no meter");
+        }
+        return meter.count();
+    }
+
+    /** The meters by ordinal, for the workers' outcome methods. */
+    Counter[] meters() {
+        return meters;
     }
 
     public void longPollParked() {

@@ -1,5 +1,6 @@
 package io.queen.metrics;
 
+import io.micrometer.core.instrument.Counter;
 import io.queen.http.JsonOut;
 import io.queen.queue.AckItem;
 import io.queen.queue.AckResult;
@@ -21,33 +22,30 @@ public final class WorkerMetrics {
 
     /** What one queue saw in a window. */
     static final class QueueDelta {
-        long pushRequests;
-        long pushMessages;
-        long popMessages;
-        long popEmpty;
+        /** By {@link QueenCounter} ordinal: the counters queue_lag_metrics keeps. */
+        final long[] counts = new long[QueenCounter.COUNT];
         long lagSumMs;
         long lagMaxMs;
-        long ackRequests;
-        long ackSuccess;
-        long ackFailed;
-        long transactions;
         /** Sum of the 1 Hz samples of parked long-polls = parked-seconds. */
         long parkedSeconds;
         /** The request that last counted here, so a request counts once per queue. */
         long lastRequest = -1;
 
+        void add(QueenCounter c, long n) {
+            counts[c.ordinal()] += n;
+        }
+
         void absorb(QueueDelta o) {
-            pushRequests += o.pushRequests;
-            pushMessages += o.pushMessages;
-            popMessages += o.popMessages;
-            popEmpty += o.popEmpty;
+            addAll(counts, o.counts);
             lagSumMs += o.lagSumMs;
             lagMaxMs = Math.max(lagMaxMs, o.lagMaxMs);
-            ackRequests += o.ackRequests;
-            ackSuccess += o.ackSuccess;
-            ackFailed += o.ackFailed;
-            transactions += o.transactions;
             parkedSeconds += o.parkedSeconds;
+        }
+    }
+
+    private static void addAll(long[] into, long[] from) {
+        for (int i = 0; i < into.length; i++) {
+            into[i] += from[i];
         }
     }
 
@@ -62,21 +60,11 @@ public final class WorkerMetrics {
         long jobQueueSum;
         int jobQueueMax;
         int dbConnections;
-        long pushRequests;
-        long popRequests;
-        long ackRequests;
-        long transactions;
-        long pushMessages;
-        long popMessages;
-        long ackMessages;
-        long ackSuccess;
-        long ackFailed;
+        /** By {@link QueenCounter} ordinal: the counters worker_metrics keeps. */
+        final long[] counts = new long[QueenCounter.COUNT];
         long lagCount;
         long lagSumMs;
         long lagMaxMs;
-        long dbErrors;
-        long dlq;
-        long jobsDone;
         final Map<String, QueueDelta> queues = new HashMap<>();
 
         Window(long bucketMillis) {
@@ -85,6 +73,10 @@ public final class WorkerMetrics {
 
         public long bucketMillis() {
             return bucketMillis;
+        }
+
+        void add(QueenCounter c, long n) {
+            counts[c.ordinal()] += n;
         }
 
         /** Adds an older window (whose flush failed) into this one; its counts land in this minute. */
@@ -101,27 +93,17 @@ public final class WorkerMetrics {
                 jobQueueSum += o.jobQueueSum;
                 jobQueueMax = Math.max(jobQueueMax, o.jobQueueMax);
             }
-            pushRequests += o.pushRequests;
-            popRequests += o.popRequests;
-            ackRequests += o.ackRequests;
-            transactions += o.transactions;
-            pushMessages += o.pushMessages;
-            popMessages += o.popMessages;
-            ackMessages += o.ackMessages;
-            ackSuccess += o.ackSuccess;
-            ackFailed += o.ackFailed;
+            addAll(counts, o.counts);
             lagCount += o.lagCount;
             lagSumMs += o.lagSumMs;
             lagMaxMs = Math.max(lagMaxMs, o.lagMaxMs);
-            dbErrors += o.dbErrors;
-            dlq += o.dlq;
-            jobsDone += o.jobsDone;
             o.queues.forEach((name, delta) -> queues.computeIfAbsent(name, n -> new QueueDelta()).absorb(delta));
         }
 
         /**
-         * The argument of queen.record_worker_metrics_v1 (V007): averages of this window with
-         * their weights, counters as deltas. {@code atMillis} is when the window closed.
+         * The argument of the flush (worker_metrics_flush.sql): averages of this window with
+         * their weights, counters as deltas, each under its column's name. {@code atMillis} is
+         * when the window closed.
          */
         public String toJson(Replica replica, int workerId, long atMillis) {
             JsonOut out = new JsonOut(512 + queues.size() * 320).beginObject()
@@ -143,39 +125,29 @@ public final class WorkerMetrics {
                     .field("max_job_queue_size", jobQueueMax)
                     // no pop back-off in this server: parked pops are woken by pushes instead
                     .field("backoff_size", 0)
-                    .field("push_request_count", pushRequests)
-                    .field("pop_request_count", popRequests)
-                    .field("ack_request_count", ackRequests)
-                    .field("transaction_count", transactions)
-                    .field("push_message_count", pushMessages)
-                    .field("pop_message_count", popMessages)
-                    .field("ack_message_count", ackMessages)
-                    .field("ack_success_count", ackSuccess)
-                    .field("ack_failed_count", ackFailed)
                     .field("lag_count", lagCount)
                     .field("avg_lag_ms", lagCount == 0 ? 0.0 : (double) lagSumMs / lagCount)
-                    .field("max_lag_ms", lagMaxMs)
-                    .field("db_error_count", dbErrors)
-                    .field("dlq_count", dlq)
-                    .field("jobs_done", jobsDone)
-                    .endObject()
-                    .name("queues").beginArray();
-            // in name order, as the function writes them (no deadlock between flushes)
-            new TreeMap<>(queues).forEach((name, q) -> out.beginObject()
-                    .field("queue_name", name)
-                    .field("pop_count", q.popMessages)
-                    .field("avg_lag_ms", q.popMessages == 0 ? 0.0 : (double) q.lagSumMs / q.popMessages)
-                    .field("max_lag_ms", q.lagMaxMs)
-                    .field("push_request_count", q.pushRequests)
-                    .field("push_message_count", q.pushMessages)
-                    .field("pop_empty_count", q.popEmpty)
-                    .field("ack_request_count", q.ackRequests)
-                    .field("ack_success_count", q.ackSuccess)
-                    .field("ack_failed_count", q.ackFailed)
-                    .field("transaction_count", q.transactions)
-                    .field("parked_seconds", q.parkedSeconds)
-                    .endObject());
+                    .field("max_lag_ms", lagMaxMs);
+            counters(out, QueenCounter.Scope.WORKER, counts);
+            out.endObject().name("queues").beginArray();
+            // in name order, as the statement writes them (no deadlock between flushes)
+            new TreeMap<>(queues).forEach((name, q) -> {
+                long pops = q.counts[QueenCounter.POP_MESSAGES.ordinal()];
+                out.beginObject()
+                        .field("queue_name", name)
+                        .field("avg_lag_ms", pops == 0 ? 0.0 : (double) q.lagSumMs / pops)
+                        .field("max_lag_ms", q.lagMaxMs)
+                        .field("parked_seconds", q.parkedSeconds);
+                counters(out, QueenCounter.Scope.QUEUE, q.counts);
+                out.endObject();
+            });
             return out.endArray().endObject().toString();
+        }
+
+        private static void counters(JsonOut out, QueenCounter.Scope scope, long[] counts) {
+            for (QueenCounter c : QueenCounter.stored(scope)) {
+                out.field(c.in(scope).column(), counts[c.ordinal()]);
+            }
         }
     }
 
@@ -186,7 +158,11 @@ public final class WorkerMetrics {
     private String lastQueue;
     private QueueDelta lastDelta;
 
-    public WorkerMetrics(long nowMillis) {
+    /** The process's Micrometer counters by {@link QueenCounter} ordinal (null: none). */
+    private final Counter[] meters;
+
+    public WorkerMetrics(QueenMetrics process, long nowMillis) {
+        meters = process.meters();
         window = new Window(minuteOf(nowMillis));
     }
 
@@ -229,55 +205,82 @@ public final class WorkerMetrics {
         return true;
     }
 
-    // ---- hot path: called on the worker's event loop when a request is answered ----
-
-    public void pushed(List<PushResult> results) {
-        long request = ++requestSeq;
-        window.pushRequests++;
-        for (PushResult r : results) {
-            QueueDelta q = queue(r.queue());
-            if (firstTouch(q, request)) {
-                q.pushRequests++;
-            }
-            if (r.queued()) {
-                window.pushMessages++;
-                q.pushMessages++;
-            }
+    /** Adds to the process's meter of {@code c}, if it has one. */
+    private void meter(QueenCounter c, long n) {
+        Counter meter = meters[c.ordinal()];
+        if (meter != null) {
+            meter.increment(n);
         }
     }
 
-    /** A push written to the file buffer (maintenance or outage): accepted, not yet stored. */
+    /** Counts {@code n} of {@code c} in the process's meter and this worker's minute. */
+    private void count(QueenCounter c, long n) {
+        meter(c, n);
+        window.add(c, n);
+    }
+
+    // ---- hot path: called on the worker's event loop, one call per outcome of a request ----
+
+    /** A push stored in the database. */
+    public void pushed(List<PushResult> results) {
+        long request = ++requestSeq;
+        count(QueenCounter.PUSH_REQUESTS, 1);
+        long queued = 0;
+        for (PushResult r : results) {
+            QueueDelta q = queue(r.queue());
+            if (firstTouch(q, request)) {
+                q.add(QueenCounter.PUSH_REQUESTS, 1);
+            }
+            if (r.queued()) {
+                queued++;
+                q.add(QueenCounter.PUSH_MESSAGES, 1);
+            }
+        }
+        count(QueenCounter.PUSH_MESSAGES, queued);
+    }
+
+    /**
+     * A push written to the file buffer (maintenance or outage): accepted, not yet stored, so
+     * its messages are not in the process's meter of stored messages.
+     */
     public void pushBuffered(io.queen.queue.PushBatch batch) {
         long request = ++requestSeq;
-        window.pushRequests++;
-        window.pushMessages += batch.size();
+        count(QueenCounter.PUSH_REQUESTS, 1);
+        window.add(QueenCounter.PUSH_MESSAGES, batch.size());
         for (int i = 0; i < batch.size(); i++) {
             QueueDelta q = queue(batch.queue(i));
             if (firstTouch(q, request)) {
-                q.pushRequests++;
+                q.add(QueenCounter.PUSH_REQUESTS, 1);
             }
-            q.pushMessages++;
+            q.add(QueenCounter.PUSH_MESSAGES, 1);
         }
+    }
+
+    /** A pop answered without messages (nothing there, the long-poll timed out, or pops paused). */
+    public void poppedEmpty(String queue) {
+        popped(queue, List.of(), 0, false);
     }
 
     /**
      * A pop answered, with messages or empty; the lag of a message is now − its creation.
-     * Auto-acked messages also count as acknowledged (successfully): they are consumed, and
-     * the dashboard's "processed" must not stay at 0 for consumers that auto-ack.
+     * Auto-acked messages also count as acknowledged (successfully) in the worker's minute:
+     * they are consumed, and the dashboard's "processed" must not stay at 0 for consumers
+     * that auto-ack (the process's ack meters count ack requests only).
      */
     public void popped(String queue, List<PoppedMessage> messages, long nowMillis, boolean autoAcked) {
-        window.popRequests++;
+        count(QueenCounter.POP_REQUESTS, 1);
         QueueDelta q = queue(queue);
         if (messages.isEmpty()) {
-            q.popEmpty++;
+            meter(QueenCounter.POP_EMPTY, 1);
+            q.add(QueenCounter.POP_EMPTY, 1);
             return;
         }
-        window.popMessages += messages.size();
-        q.popMessages += messages.size();
+        count(QueenCounter.POP_MESSAGES, messages.size());
+        q.add(QueenCounter.POP_MESSAGES, messages.size());
         if (autoAcked) {
-            window.ackMessages += messages.size();
-            window.ackSuccess += messages.size();
-            q.ackSuccess += messages.size();
+            window.add(QueenCounter.ACK_MESSAGES, messages.size());
+            window.add(QueenCounter.ACK_SUCCESS, messages.size());
+            q.add(QueenCounter.ACK_SUCCESS, messages.size());
         }
         for (PoppedMessage m : messages) {
             long lag = m.createdAt() == null ? 0 : Math.max(0, nowMillis - m.createdAt().toInstant().toEpochMilli());
@@ -294,34 +297,29 @@ public final class WorkerMetrics {
     }
 
     /**
-     * An ack request answered. An acknowledgement counts as failed when the consumer reported
-     * the message failed or the server refused it (unknown message, lost lease), else as success.
+     * An ack request answered. In the minute rows an acknowledgement counts as failed when
+     * the consumer reported the message failed or the server refused it (unknown message,
+     * lost lease), else as success; the process's meters count the server's verdict only.
      */
     public void acked(List<AckItem> items, List<AckResult> results) {
         long request = ++requestSeq;
-        window.ackRequests++;
-        window.ackMessages += results.size();
+        count(QueenCounter.ACK_REQUESTS, 1);
+        count(QueenCounter.ACK_MESSAGES, results.size());
         for (AckResult r : results) {
+            meter(r.success() ? QueenCounter.ACK_SUCCESS : QueenCounter.ACK_FAILED, 1);
             AckItem item = r.index() >= 0 && r.index() < items.size() ? items.get(r.index()) : null;
             boolean success = r.success() && (item == null || !"failed".equals(item.status()));
-            if (success) {
-                window.ackSuccess++;
-            } else {
-                window.ackFailed++;
-            }
+            QueenCounter outcome = success ? QueenCounter.ACK_SUCCESS : QueenCounter.ACK_FAILED;
+            window.add(outcome, 1);
             if (r.dlq()) {
-                window.dlq++;
+                count(QueenCounter.DLQ, 1);
             }
             if (r.queue() != null) {
                 QueueDelta q = queue(r.queue());
                 if (firstTouch(q, request)) {
-                    q.ackRequests++;
+                    q.add(QueenCounter.ACK_REQUESTS, 1);
                 }
-                if (success) {
-                    q.ackSuccess++;
-                } else {
-                    q.ackFailed++;
-                }
+                q.add(outcome, 1);
             }
         }
     }
@@ -329,26 +327,34 @@ public final class WorkerMetrics {
     /** A transaction answered; {@code queues} are those its pushes went to. */
     public void transaction(List<String> queues, int deadLettered) {
         long request = ++requestSeq;
-        window.transactions++;
-        window.dlq += deadLettered;
+        count(QueenCounter.TRANSACTIONS, 1);
+        count(QueenCounter.DLQ, deadLettered);
         for (String name : queues) {
             if (name != null) {
                 QueueDelta q = queue(name);
                 if (firstTouch(q, request)) {
-                    q.transactions++;
+                    q.add(QueenCounter.TRANSACTIONS, 1);
                 }
             }
         }
     }
 
-    /** A hot-path database call failed. */
-    public void dbError() {
-        window.dbErrors++;
+    /** A hot-path database call (pop attempt, ack, transaction, lease) completed or failed. */
+    public void databaseCall(boolean failed) {
+        count(QueenCounter.JOBS_DONE, 1);
+        if (failed) {
+            count(QueenCounter.DB_ERRORS, 1);
+        }
     }
 
-    /** Hot-path database calls completed (fused push calls, pop attempts, acks, transactions). */
+    /** A hot-path database call failed whose completions are counted elsewhere (pushes: sampled). */
+    public void dbError() {
+        count(QueenCounter.DB_ERRORS, 1);
+    }
+
+    /** Hot-path database calls completed (fused push calls, as sampled). */
     public void jobsDone(long calls) {
-        window.jobsDone += calls;
+        count(QueenCounter.JOBS_DONE, calls);
     }
 
     // ---- 1 Hz sampling ----

@@ -20,14 +20,14 @@ import java.util.function.BiConsumer;
  * Samples a worker once a second (event-loop lag as timer drift, fusion slots and queue,
  * connections, parked long-polls per queue) and flushes its {@link WorkerMetrics} into the
  * database every QUEEN_METRICS_FLUSH_MS and whenever the minute changes, so a window never
- * spans two minutes. A flush is one call of queen.record_worker_metrics_v1 on the worker's
+ * spans two minutes. A flush is one statement (worker_metrics_flush.sql) on the worker's
  * background pool. A failed flush (database down) puts its counts back to go out with the
  * next one, for a bounded number of attempts, and logs once per outage. Workers also write
  * the process's system_metrics rows that the {@link SystemMetricsCollector} hands them.
  */
 public final class WorkerMetricsReporter {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerMetricsReporter.class);
-    private static final String FLUSH = SqlFiles.query("worker_metrics_flush");
+    private static final String FLUSH = CounterSql.query("worker_metrics_flush");
     private static final String SYSTEM_METRICS = SqlFiles.query("system_metrics_record");
     private static final long SAMPLE_MS = 1000;
     /** Consecutive failed flushes whose counts are kept; then they are dropped (bounded memory). */
