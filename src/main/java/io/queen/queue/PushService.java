@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Pushes of one worker. Concurrent requests are fused: while {@code maxInFlight} database
@@ -31,7 +32,8 @@ public final class PushService {
     private record Waiting(PushBatch batch, Promise<List<PushResult>> promise) {
     }
 
-    private final SqlClient db;
+    /** One database call for a batch (fused or not). */
+    private final Function<PushBatch, Future<List<PushResult>>> database;
     private final WakeUps wakeUps;
     private final int maxInFlight;
     private final int maxItemsPerCall;
@@ -49,7 +51,13 @@ public final class PushService {
      *                      network heals or TCP gives up many minutes later.
      */
     public PushService(SqlClient db, WakeUps wakeUps, int maxInFlight, int maxItemsPerCall, long callTimeoutMs) {
-        this.db = db;
+        this(batch -> execute(db, batch), wakeUps, maxInFlight, maxItemsPerCall, callTimeoutMs);
+    }
+
+    /** With the database call given: fusion, splitting and retries can be tested without PostgreSQL. */
+    PushService(Function<PushBatch, Future<List<PushResult>>> database, WakeUps wakeUps, int maxInFlight,
+                int maxItemsPerCall, long callTimeoutMs) {
+        this.database = database;
         this.callTimeoutMs = callTimeoutMs;
         this.wakeUps = wakeUps;
         this.maxInFlight = maxInFlight;
@@ -102,7 +110,7 @@ public final class PushService {
     private Future<Void> run(List<Waiting> group) {
         PushBatch combined = group.size() == 1 ? group.get(0).batch() : PushBatch.concat(group.stream()
                 .map(Waiting::batch).toList());
-        Future<List<PushResult>> call = execute(db, combined);
+        Future<List<PushResult>> call = database.apply(combined);
         if (callTimeoutMs > 0) {
             // the abandoned call may still commit once the network is back: its items then come
             // back from the buffer as duplicates (each keeps its transaction id), stored once,

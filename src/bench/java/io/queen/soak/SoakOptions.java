@@ -5,7 +5,7 @@ import java.nio.file.Path;
 /** Command-line options of the soak run. */
 final class SoakOptions {
     static final String USAGE = """
-            usage: java -cp queen-server.jar io.queen.soak.Soak [options]
+            usage: java -cp target/queen-bench.jar io.queen.soak.Soak [options]
               --duration S          seconds of load and faults (default 120)
               --outage-seconds S    how long PostgreSQL is unreachable (default 10 below 600 s, else 30)
               --partition-mode M    stall (default: nothing moves, nothing is reset) or reset

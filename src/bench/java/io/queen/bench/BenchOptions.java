@@ -39,7 +39,7 @@ final class BenchOptions {
     int port;
 
     static final String USAGE = String.join("\n",
-            "Usage: java -cp queen-server.jar io.queen.bench.Bench [options]",
+            "Usage: java -cp target/queen-bench.jar io.queen.bench.Bench [options]",
             "Drives a running Queen server and prints throughput, latency, server CPU/RSS and exactness checks.",
             "",
             "  --url URL            server address (default http://127.0.0.1:6632)",
