@@ -6,7 +6,6 @@
 -- Counters add up, maxima take the greatest, averages merge by weight. Queue rows are written
 -- in name order, so concurrent flushes cannot deadlock. The @each markers are the lists of the
 -- counters of QueenCounter (filled in by CounterSql); the rest are the sampled figures.
--- (This is what V007's queen.record_worker_metrics_v1 did, with the counters declared in Java.)
 WITH p AS (
     SELECT d.doc,
            to_timestamp((d.doc->>'bucket')::bigint / 1000.0) AS bucket,

@@ -1,5 +1,6 @@
 package io.queen.longpoll;
 
+import io.queen.queue.NewMessages;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 
@@ -10,7 +11,7 @@ import java.util.Map;
  * retry at once instead of waiting for their next timer. Workers share nothing but this
  * message: each one owns its own parked requests ({@link LongPolls#followWakeUps}).
  */
-public final class WakeUps {
+public final class WakeUps implements NewMessages {
     static final String ADDRESS = "queen.messages-available";
     /** Header: how many partitions got messages, i.e. how many consumers of a group can use them. */
     static final String PARTITIONS = "partitions";
@@ -23,7 +24,7 @@ public final class WakeUps {
         this.bus = bus;
     }
 
-    /** @param partitionsByQueue queue name → number of its partitions that received messages */
+    @Override
     public void announce(Map<String, Integer> partitionsByQueue) {
         partitionsByQueue.forEach((queue, partitions) -> bus.publish(ADDRESS, queue,
                 new DeliveryOptions().addHeader(PARTITIONS, Integer.toString(partitions))));

@@ -2,7 +2,6 @@ package io.queen.queue;
 
 import io.queen.db.DbErrors;
 import io.queen.db.SqlFiles;
-import io.queen.longpoll.WakeUps;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.sqlclient.Row;
@@ -34,7 +33,7 @@ public final class PushService {
 
     /** One database call for a batch (fused or not). */
     private final Function<PushBatch, Future<List<PushResult>>> database;
-    private final WakeUps wakeUps;
+    private final NewMessages newMessages;
     private final int maxInFlight;
     private final int maxItemsPerCall;
     private final long callTimeoutMs;
@@ -50,16 +49,16 @@ public final class PushService {
      *                      {@code maxInFlight} calls, and every push queued behind them, until the
      *                      network heals or TCP gives up many minutes later.
      */
-    public PushService(SqlClient db, WakeUps wakeUps, int maxInFlight, int maxItemsPerCall, long callTimeoutMs) {
-        this(batch -> execute(db, batch), wakeUps, maxInFlight, maxItemsPerCall, callTimeoutMs);
+    public PushService(SqlClient db, NewMessages newMessages, int maxInFlight, int maxItemsPerCall, long callTimeoutMs) {
+        this(batch -> execute(db, batch), newMessages, maxInFlight, maxItemsPerCall, callTimeoutMs);
     }
 
     /** With the database call given: fusion, splitting and retries can be tested without PostgreSQL. */
-    PushService(Function<PushBatch, Future<List<PushResult>>> database, WakeUps wakeUps, int maxInFlight,
+    PushService(Function<PushBatch, Future<List<PushResult>>> database, NewMessages newMessages, int maxInFlight,
                 int maxItemsPerCall, long callTimeoutMs) {
         this.database = database;
         this.callTimeoutMs = callTimeoutMs;
-        this.wakeUps = wakeUps;
+        this.newMessages = newMessages;
         this.maxInFlight = maxInFlight;
         this.maxItemsPerCall = maxItemsPerCall;
     }
@@ -142,7 +141,7 @@ public final class PushService {
     }
 
     private void announce(List<PushResult> results) {
-        wakeUps.announce(partitionsByQueue(results));
+        newMessages.announce(partitionsByQueue(results));
     }
 
     /** Queue → number of distinct partitions that received a message. */

@@ -2,7 +2,6 @@ package io.queen.queue;
 
 import io.queen.db.DbErrors;
 import io.queen.db.SqlFiles;
-import io.queen.longpoll.WakeUps;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
@@ -29,11 +28,11 @@ public final class TransactionService {
     }
 
     private final Pool pool;
-    private final WakeUps wakeUps;
+    private final NewMessages newMessages;
 
-    public TransactionService(Pool pool, WakeUps wakeUps) {
+    public TransactionService(Pool pool, NewMessages newMessages) {
         this.pool = pool;
-        this.wakeUps = wakeUps;
+        this.newMessages = newMessages;
     }
 
     public Future<Outcome> execute(List<TransactionOp> ops) {
@@ -44,7 +43,7 @@ public final class TransactionService {
                 .compose(tx -> run(conn, ops, results, pushed)
                         .compose(v -> tx.commit())
                         .map(v -> {
-                            wakeUps.announce(PushService.partitionsByQueue(pushed));
+                            newMessages.announce(PushService.partitionsByQueue(pushed));
                             return new Outcome(id, null, results);
                         })
                         .recover(error -> tx.rollback().otherwiseEmpty().compose(v -> DbErrors.isUnavailable(error)

@@ -33,6 +33,9 @@ class PushServiceTest {
     private static Vertx vertx;
     /** Queue → partitions of every wake-up announced, in order. */
     private static final LinkedBlockingQueue<String> ANNOUNCED = new LinkedBlockingQueue<>();
+    /** What the service announced, as "queue=partitions". */
+    private static final NewMessages ANNOUNCE =
+            byQueue -> byQueue.forEach((queue, partitions) -> ANNOUNCED.add(queue + "=" + partitions));
 
     /** Every database call the service made, in order, each answered when the test says. */
     private final List<Call> calls = new ArrayList<>();
@@ -52,8 +55,6 @@ class PushServiceTest {
     @BeforeAll
     static void startEventBus() {
         vertx = Vertx.vertx();
-        vertx.eventBus().<String>consumer(WakeUps.ADDRESS,
-                m -> ANNOUNCED.add(m.body() + "=" + m.headers().get(WakeUps.PARTITIONS))).completion().await();
     }
 
     @AfterAll
@@ -71,7 +72,7 @@ class PushServiceTest {
             Promise<List<PushResult>> promise = Promise.promise();
             calls.add(new Call(batch, promise));
             return promise.future();
-        }, new WakeUps(vertx.eventBus()), maxInFlight, maxItemsPerCall, 0);
+        }, ANNOUNCE, maxInFlight, maxItemsPerCall, 0);
     }
 
     static UUID partitionId(String queue, String partition) {
@@ -281,7 +282,7 @@ class PushServiceTest {
         CompletableFuture<Throwable> failure = new CompletableFuture<>();
         vertx.runOnContext(v -> {
             PushService pushes = new PushService(batch -> Promise.<List<PushResult>>promise().future(),
-                    new WakeUps(vertx.eventBus()), 1, 100, 50);
+                    ANNOUNCE, 1, 100, 50);
             pushes.push(request("a", 1)).onComplete(ar -> failure.complete(ar.cause()));
         });
         Throwable cause = failure.get(10, TimeUnit.SECONDS);
