@@ -26,7 +26,7 @@ public final class QueueAdmin {
         this.db = db;
     }
 
-    public Future<Configured> configure(String queue, String namespace, String task, QueueOptions o) {
+    public Future<Configured> configure(String queue, String namespace, String task, QueueOptions.Requested o) {
         Tuple args = Tuple.tuple()
                 .addString(queue).addString(namespace).addString(task)
                 .addInteger(o.leaseTime()).addInteger(o.maxSize()).addInteger(o.ttl())
@@ -35,7 +35,7 @@ public final class QueueAdmin {
                 .addInteger(o.priority()).addInteger(o.delayedProcessing()).addInteger(o.windowBuffer())
                 .addInteger(o.retentionSeconds()).addInteger(o.completedRetentionSeconds())
                 .addBoolean(o.retentionEnabled()).addBoolean(o.encryptionEnabled())
-                .addInteger(o.maxWaitTimeSeconds());
+                .addInteger(o.maxWaitTimeSeconds()); // nulls: reset to the column defaults
         return db.preparedQuery(CONFIGURE).execute(args).map(rows -> {
             Row r = rows.iterator().next();
             QueueOptions stored = new QueueOptions(r.getInteger("lease_time"), r.getInteger("max_queue_size"),

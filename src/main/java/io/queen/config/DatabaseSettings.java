@@ -45,6 +45,20 @@ public final class DatabaseSettings {
     public final int keepalivesIntervalSeconds;
     public final int keepalivesCount;
     /**
+     * QUEEN_DB_ACQUIRE_TIMEOUT_MS: how long a request waits for a busy pool to free a connection
+     * before it fails (503); when the pool opens a new one, DB_CONNECTION_TIMEOUT comes on top.
+     */
+    public final int acquireTimeoutMs;
+    /** QUEEN_DB_MAX_WAITING: requests that may wait for a connection of one pool; more fail at once. */
+    public final int maxWaiting;
+    /** QUEEN_DB_POOL_IDLE_MS: a pooled connection unused this long is closed. */
+    public final int poolIdleMs;
+    /**
+     * With several hosts, connections opened before a switch-over may sit on a server that has
+     * become a standby: they are replaced after this long.
+     */
+    public static final int SEVERAL_HOSTS_CONNECTION_LIFETIME_S = 60;
+    /**
      * PG_TRANSACTION_POOLER: connections go through a pooler in transaction mode (PgBouncer):
      * no client-side prepared statement cache and no session settings; what needs a session of
      * its own (LISTEN, the jobs' advisory lock) goes to PG_DIRECT_HOST.
@@ -82,6 +96,9 @@ public final class DatabaseSettings {
         keepalivesIdleSeconds = env.integer("DB_KEEPALIVES_IDLE", 60, 1, 86_400);
         keepalivesIntervalSeconds = env.integer("DB_KEEPALIVES_INTERVAL", 10, 1, 86_400);
         keepalivesCount = env.integer("DB_KEEPALIVES_COUNT", 3, 1, 1000);
+        acquireTimeoutMs = env.integer("QUEEN_DB_ACQUIRE_TIMEOUT_MS", 10_000, 1, 600_000);
+        maxWaiting = env.integer("QUEEN_DB_MAX_WAITING", 10_000, 1, 1_000_000);
+        poolIdleMs = env.integer("QUEEN_DB_POOL_IDLE_MS", 60_000, 1000, 86_400_000);
         transactionPooler = env.bool("PG_TRANSACTION_POOLER", false);
         direct = env.has("PG_DIRECT_HOST")
                 ? addresses("PG_DIRECT_HOST", env.string("PG_DIRECT_HOST", ""), defaultPort).get(0) : null;
@@ -171,6 +188,9 @@ public final class DatabaseSettings {
         keepalivesIdleSeconds = from.keepalivesIdleSeconds;
         keepalivesIntervalSeconds = from.keepalivesIntervalSeconds;
         keepalivesCount = from.keepalivesCount;
+        acquireTimeoutMs = from.acquireTimeoutMs;
+        maxWaiting = from.maxWaiting;
+        poolIdleMs = from.poolIdleMs;
         this.transactionPooler = transactionPooler;
         direct = from.direct;
     }

@@ -116,12 +116,13 @@ public final class Databases {
         PoolOptions options = new PoolOptions()
                 .setMaxSize(size)
                 .setName(name)
-                // a request waits for a connection at most this long, then fails (503)
-                .setConnectionTimeout(10)
-                .setConnectionTimeoutUnit(TimeUnit.SECONDS)
-                .setMaxWaitQueueSize(10_000)
-                .setIdleTimeout(60)
-                .setIdleTimeoutUnit(TimeUnit.SECONDS);
+                // a request waits for a connection at most this long, then fails (503); opening
+                // a new connection may take its own timeout on top
+                .setConnectionTimeout(db.acquireTimeoutMs + db.connectTimeoutMs)
+                .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
+                .setMaxWaitQueueSize(db.maxWaiting)
+                .setIdleTimeout(db.poolIdleMs)
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
         var builder = PgBuilder.pool().with(options).with(netOptions(db)).using(vertx)
                 .withConnectHandler(conn -> {
                     SocketTuning.apply(conn, db);
@@ -132,7 +133,7 @@ public final class Databases {
         }
         // connections opened before a switch-over may sit on a server that has become a
         // standby; a bounded life moves them to the new primary
-        options.setMaxLifetime(60).setMaxLifetimeUnit(TimeUnit.SECONDS);
+        options.setMaxLifetime(DatabaseSettings.SEVERAL_HOSTS_CONNECTION_LIFETIME_S).setMaxLifetimeUnit(TimeUnit.SECONDS);
         return builder.connectingTo(new PrimaryLocator(vertx, db)).build();
     }
 

@@ -68,21 +68,15 @@ final class AdminRoutes {
             throw ApiError.badRequest("options must be an object");
         }
         JsonObject o = rawOptions == null ? new JsonObject() : (JsonObject) rawOptions;
-        QueueOptions d = QueueOptions.DEFAULTS;
-        QueueOptions options = new QueueOptions(
-                nonNegative(o, "leaseTime", d.leaseTime()), nonNegative(o, "maxSize", d.maxSize()),
-                nonNegative(o, "ttl", d.ttl()), nonNegative(o, "retryLimit", d.retryLimit()),
-                nonNegative(o, "retryDelay", d.retryDelay()),
-                option(o, "deadLetterQueue", d.deadLetterQueue()),
-                option(o, "dlqAfterMaxRetries", d.dlqAfterMaxRetries()),
-                Bodies.integer(o, "priority", d.priority()),
-                nonNegative(o, "delayedProcessing", d.delayedProcessing()),
-                nonNegative(o, "windowBuffer", d.windowBuffer()),
-                nonNegative(o, "retentionSeconds", d.retentionSeconds()),
-                nonNegative(o, "completedRetentionSeconds", d.completedRetentionSeconds()),
-                option(o, "retentionEnabled", d.retentionEnabled()),
-                encryption(o, d.encryptionEnabled()),
-                nonNegative(o, "maxWaitTimeSeconds", d.maxWaitTimeSeconds()));
+        // left out: null, which configure resets to the default (spec 1.2)
+        QueueOptions.Requested options = new QueueOptions.Requested(
+                nonNegative(o, "leaseTime"), nonNegative(o, "maxSize"), nonNegative(o, "ttl"),
+                nonNegative(o, "retryLimit"), nonNegative(o, "retryDelay"),
+                flag(o, "deadLetterQueue"), flag(o, "dlqAfterMaxRetries"),
+                integer(o, "priority"),
+                nonNegative(o, "delayedProcessing"), nonNegative(o, "windowBuffer"),
+                nonNegative(o, "retentionSeconds"), nonNegative(o, "completedRetentionSeconds"),
+                flag(o, "retentionEnabled"), encryption(o), nonNegative(o, "maxWaitTimeSeconds"));
         Responses.json(ctx, queues.configure(queue, namespace, task, options), c -> {
             QueueOptions s = c.options();
             if (encryptionKey) {
@@ -119,34 +113,41 @@ final class AdminRoutes {
      * A queue asking for encryption on a server without a key is refused: the reference
      * answers true and stores its payloads in clear.
      */
-    private boolean encryption(JsonObject options, boolean fallback) {
-        boolean wanted = option(options, "encryptionEnabled", fallback);
-        if (wanted && !encryptionKey) {
+    private Boolean encryption(JsonObject options) {
+        Boolean wanted = flag(options, "encryptionEnabled");
+        if (Boolean.TRUE.equals(wanted) && !encryptionKey) {
             throw ApiError.badRequest("options.encryptionEnabled needs QUEEN_ENCRYPTION_KEY on the server; "
                     + "without it payloads would be stored in clear");
         }
         return wanted;
     }
 
-    private static int nonNegative(JsonObject options, String name, int fallback) {
-        int value = option(options, name, fallback);
-        if (value < 0) {
+    private static Integer nonNegative(JsonObject options, String name) {
+        Integer value = integer(options, name);
+        if (value != null && value < 0) {
             throw ApiError.badRequest("options." + name + " must not be negative");
         }
         return value;
     }
 
-    private static int option(JsonObject options, String name, int fallback) {
+    /** The option's value, or null when the request left it out (or sent null). */
+    private static Integer integer(JsonObject options, String name) {
+        if (options.getValue(name) == null) {
+            return null;
+        }
         try {
-            return Bodies.integer(options, name, fallback);
+            return Bodies.integer(options, name, 0);
         } catch (ApiError e) {
             throw ApiError.badRequest("options." + e.getMessage());
         }
     }
 
-    private static boolean option(JsonObject options, String name, boolean fallback) {
+    private static Boolean flag(JsonObject options, String name) {
+        if (options.getValue(name) == null) {
+            return null;
+        }
         try {
-            return Bodies.bool(options, name, fallback);
+            return Bodies.bool(options, name, false);
         } catch (ApiError e) {
             throw ApiError.badRequest("options." + e.getMessage());
         }

@@ -1,0 +1,61 @@
+-- Configure (spec 1.2): a full upsert. Options the request left out (NULL here) are reset to
+-- their defaults, and those are the column defaults of queen.queues (V001): the one place that
+-- says what a queue's defaults are, for a queue made by configure as for one a push created.
+CREATE OR REPLACE FUNCTION queen.configure_queue_v1(
+    p_name                  text,
+    p_namespace             text,
+    p_task                  text,
+    p_lease_time            integer,
+    p_max_queue_size        integer,
+    p_ttl                   integer,
+    p_retry_limit           integer,
+    p_retry_delay           integer,
+    p_dead_letter_queue     boolean,
+    p_dlq_after_max_retries boolean,
+    p_priority              integer,
+    p_delayed_processing    integer,
+    p_window_buffer         integer,
+    p_retention_seconds     integer,
+    p_completed_retention   integer,
+    p_retention_enabled     boolean,
+    p_encryption_enabled    boolean,
+    p_max_wait_time_seconds integer)
+RETURNS TABLE (queue queen.queues, default_partition_id uuid)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+    v_queue queen.queues;
+    v_partition uuid;
+BEGIN
+    INSERT INTO queen.queues AS q (name, namespace, task) VALUES (p_name, p_namespace, p_task)
+    ON CONFLICT (name) DO UPDATE SET
+        namespace = EXCLUDED.namespace, task = EXCLUDED.task,
+        lease_time = DEFAULT, max_queue_size = DEFAULT, ttl = DEFAULT, retry_limit = DEFAULT,
+        retry_delay = DEFAULT, dead_letter_queue = DEFAULT, dlq_after_max_retries = DEFAULT,
+        priority = DEFAULT, delayed_processing = DEFAULT, window_buffer = DEFAULT,
+        retention_seconds = DEFAULT, completed_retention_seconds = DEFAULT, retention_enabled = DEFAULT,
+        encryption_enabled = DEFAULT, max_wait_time_seconds = DEFAULT;
+    UPDATE queen.queues q SET
+        lease_time = coalesce(p_lease_time, q.lease_time),
+        max_queue_size = coalesce(p_max_queue_size, q.max_queue_size),
+        ttl = coalesce(p_ttl, q.ttl),
+        retry_limit = coalesce(p_retry_limit, q.retry_limit),
+        retry_delay = coalesce(p_retry_delay, q.retry_delay),
+        dead_letter_queue = coalesce(p_dead_letter_queue, q.dead_letter_queue),
+        dlq_after_max_retries = coalesce(p_dlq_after_max_retries, q.dlq_after_max_retries),
+        priority = coalesce(p_priority, q.priority),
+        delayed_processing = coalesce(p_delayed_processing, q.delayed_processing),
+        window_buffer = coalesce(p_window_buffer, q.window_buffer),
+        retention_seconds = coalesce(p_retention_seconds, q.retention_seconds),
+        completed_retention_seconds = coalesce(p_completed_retention, q.completed_retention_seconds),
+        retention_enabled = coalesce(p_retention_enabled, q.retention_enabled),
+        encryption_enabled = coalesce(p_encryption_enabled, q.encryption_enabled),
+        max_wait_time_seconds = coalesce(p_max_wait_time_seconds, q.max_wait_time_seconds)
+     WHERE q.name = p_name
+    RETURNING q.* INTO v_queue;
+    -- configure guarantees the Default partition
+    INSERT INTO queen.partitions AS p (queue_id, name) VALUES (v_queue.id, 'Default')
+    ON CONFLICT (queue_id, name) DO UPDATE SET name = EXCLUDED.name
+    RETURNING p.id INTO v_partition;
+    RETURN QUERY SELECT v_queue, v_partition;
+END;
+$fn$;
