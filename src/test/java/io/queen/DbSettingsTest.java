@@ -41,14 +41,19 @@ class DbSettingsTest {
                 .add(new JsonObject().put("queue", queue).put("partition", "locked").put("payload", new JsonObject()))));
     }
 
+    /** Holds the lock a push to the queue's partition "locked" needs, until c rolls back. */
+    private static void lockPartition(Connection c, Statement s, String queue) throws Exception {
+        c.setAutoCommit(false);
+        s.execute("SELECT 1 FROM queen.partitions p JOIN queen.queues q ON q.id = p.queue_id "
+                + "WHERE q.name = '" + queue + "' AND p.name = 'locked' FOR UPDATE");
+    }
+
     @Test
     void aPushWaitingForALockGivesUpAtTheLockTimeout() throws Exception {
         String q = "locks-" + System.nanoTime();
         assertEquals(201, push(q).status());
         try (Connection c = own.connect(); Statement s = c.createStatement()) {
-            c.setAutoCommit(false);
-            s.execute("SELECT 1 FROM queen.partitions p JOIN queen.queues q ON q.id = p.queue_id "
-                    + "WHERE q.name = '" + q + "' AND p.name = 'locked' FOR UPDATE");
+            lockPartition(c, s, q);
             long start = System.nanoTime();
             Http.Response r = push(q);
             long ms = (System.nanoTime() - start) / 1_000_000;
@@ -65,9 +70,7 @@ class DbSettingsTest {
         String q = "acquire-" + System.nanoTime();
         assertEquals(201, push(q).status());
         try (Connection c = own.connect(); Statement s = c.createStatement()) {
-            c.setAutoCommit(false);
-            s.execute("SELECT 1 FROM queen.partitions p JOIN queen.queues q ON q.id = p.queue_id "
-                    + "WHERE q.name = '" + q + "' AND p.name = 'locked' FOR UPDATE");
+            lockPartition(c, s, q);
             // this push holds the only hot-path connection while it waits for the lock (2 s)
             CompletableFuture<Http.Response> blocked = CompletableFuture.supplyAsync(() -> push(q));
             Thread.sleep(300);
