@@ -1,0 +1,2 @@
+/** The Java client of a Queen server. */
+package io.queen.client;
