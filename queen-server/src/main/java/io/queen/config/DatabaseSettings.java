@@ -128,7 +128,7 @@ public final class DatabaseSettings {
     /** "a,b:5433" with the default port where none is given; PG_PORT may also list one port per host. */
     private static List<Address> addresses(String variable, String value, int defaultPort) {
         List<Address> result = new ArrayList<>();
-        for (String part : value.split(",")) {
+        for (String part : value.split(",", -1)) { // -1: "db1," is an empty host too
             String entry = part.trim();
             if (entry.isEmpty()) {
                 throw new ConfigException(variable + " has an empty host in '" + value + "'");

@@ -119,9 +119,6 @@ public final class JwtSettings {
             throw new ConfigException("JWT_SECRET must be at least " + MIN_SECRET_BYTES
                     + " bytes for HS256 (it has " + secret.length + "): a shorter key can be guessed");
         }
-        if (rolesClaim.isEmpty() && rolesArrayClaim.isEmpty()) {
-            throw new ConfigException("JWT_ROLES_CLAIM and JWT_ROLES_ARRAY_CLAIM cannot both be empty");
-        }
     }
 
     /** The PEM text itself, or the file it names; "\n" written as two characters is accepted. */

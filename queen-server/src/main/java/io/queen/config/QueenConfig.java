@@ -164,8 +164,9 @@ public final class QueenConfig {
         // an answer is held as rows, then as the response (about three times its payloads):
         // every hot-path connection returning a full answer at once costs at most as much heap
         // as the bodies' share itself
-        maxPopBytes = env.longValue("QUEEN_MAX_POP_BYTES", Math.max(64 * 1024,
-                        Math.min(maxBodyBytes, bodyMemoryBytes / (3L * Math.max(1, totalHotConnections())))),
+        // a share of the body budget, at least 64 KB, never more than the largest body
+        maxPopBytes = env.longValue("QUEEN_MAX_POP_BYTES", Math.min(maxBodyBytes, Math.max(64 * 1024,
+                        bodyMemoryBytes / (3L * Math.max(1, totalHotConnections())))),
                 1024, 1L << 31);
         defaultTimeoutMs = env.integer("DEFAULT_TIMEOUT", 30_000, 0, 3_600_000);
         maxTimeoutMs = env.integer("QUEEN_MAX_POLL_TIMEOUT", 600_000, 1000, 86_400_000);
@@ -216,7 +217,7 @@ public final class QueenConfig {
             return null;
         }
         java.util.Set<String> origins = new java.util.LinkedHashSet<>();
-        for (String origin : list.split(",")) {
+        for (String origin : list.split(",", -1)) {
             String o = origin.trim();
             if (!o.matches("https?://[^/\\s]+")) {
                 throw new ConfigException("CORS_ALLOWED_ORIGINS must be * or a comma list of origins such as "

@@ -73,8 +73,14 @@ public final class JsonOut {
         return this;
     }
 
-    /** Numbers and booleans keep their JSON type; anything else is written as its string. */
+    /**
+     * Numbers and booleans keep their JSON type; anything else is written as its string. A
+     * number JSON cannot hold (NaN, an infinity: a rate over no time) is written as null.
+     */
     public JsonOut value(Object value) {
+        if ((value instanceof Double d && !Double.isFinite(d)) || (value instanceof Float f && !Float.isFinite(f))) {
+            return value((String) null);
+        }
         if (value instanceof Number || value instanceof Boolean) {
             comma();
             out.append(value);

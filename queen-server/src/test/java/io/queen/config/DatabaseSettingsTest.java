@@ -62,8 +62,8 @@ class DatabaseSettingsTest {
     void badHostListsAreRefused() {
         assertEquals("PG_HOST has an empty host in 'db1,,db2'", refusal("PG_HOST", "db1,,db2"));
         assertEquals("PG_HOST has an empty host in ',db1'", refusal("PG_HOST", ",db1"));
-        // a trailing comma is dropped (String.split), not refused
-        assertEquals("[db1:5432]", settings("PG_HOST", "db1, ").hosts.toString());
+        // a trailing comma is an empty host like any other
+        assertEquals("PG_HOST has an empty host in 'db1,'", refusal("PG_HOST", "db1, "));
         for (String entry : new String[]{"db:port", "db:0", "db:65536", "db:", "[::1]:x"}) {
             assertEquals("PG_HOST entry '" + entry + "' has no valid port (host or host:port, comma-separated)",
                     refusal("PG_HOST", "ok," + entry), entry);

@@ -161,4 +161,11 @@ class JsonOutTest {
         assertEquals("[\"v0\",", json.substring(0, 6));
         assertEquals(",\"v499\"]", json.substring(json.length() - 8));
     }
+
+    @Test
+    void numbersJsonCannotHoldAreWrittenAsNull() {
+        assertEquals("[null,null,null,1.5]", new JsonOut().beginArray().value((Object) Double.NaN)
+                .value((Object) Double.POSITIVE_INFINITY).value((Object) Float.NEGATIVE_INFINITY).value((Object) 1.5)
+                .endArray().toString());
+    }
 }
