@@ -93,8 +93,9 @@ public final class PeerChannel extends VerticleBase {
                     conn.closeHandler(v -> {
                         connection = null;
                         if (!stopping) {
-                            LOG.warn("Lost the LISTEN connection; other servers' pushes wake our long-polls "
-                                    + "only by their timers until it is back");
+                            LOG.warn("Lost the LISTEN connection; until it is back, other servers' pushes wake our"
+                                    + " long-polls only by their timers, and their maintenance switches reach us"
+                                    + " by the periodic re-read");
                             vertx.setTimer(1000, t -> connectAndListen());
                         }
                     });
