@@ -1,8 +1,6 @@
 package io.queen.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -10,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -20,26 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Consumers: exact accounting under concurrency, failures to the DLQ, lease renewal, graceful stop. */
-class ConsumerTest {
-    private static TestServers.Running server;
-    private static Queen queen;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServers.start();
-        queen = Queen.builder().url(server.url()).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        queen.close();
-        server.stop();
-    }
-
-    private static String q(String name) {
-        return name + "-" + UUID.randomUUID();
-    }
-
+class ConsumerTest extends OneServerTest {
     /** Pushes {@code n} messages {@code {"i": k}} spread over {@code partitions} partitions. */
     private static void pushNumbered(String queue, int n, int partitions) {
         List<OutgoingMessage> batch = new ArrayList<>();

@@ -1,8 +1,6 @@
 package io.queen.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -20,27 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Push, pop, ack, leases, transactions, buffered pushes and the admin calls against a real server. */
-class PushPopAckTest {
-    private static TestServers.Running server;
-    private static Queen queen;
-
+class PushPopAckTest extends OneServerTest {
     record Order(int id, String item) {
-    }
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServers.start();
-        queen = Queen.builder().url(server.url()).requestTimeout(Duration.ofSeconds(20)).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        queen.close();
-        server.stop();
-    }
-
-    private static String q(String name) {
-        return name + "-" + UUID.randomUUID();
     }
 
     @Test
