@@ -148,4 +148,11 @@ class ConsumerTest extends OneServerTest {
         assertEquals(Set.of(0, 1, 2), got);
         assertTrue(queen.queue(auto).pop().isEmpty());
     }
+
+    @Test
+    void aConsumerWhosePopsAreRefusedStopsAndSaysWhy() {
+        Consumer refused = queen.queue(q("refused")).subscriptionMode("sometimes").consume(m -> { });
+        assertTrue(refused.awaitTermination(Duration.ofSeconds(10)));
+        assertEquals(400, ((QueenException) refused.lastError()).status());
+    }
 }
