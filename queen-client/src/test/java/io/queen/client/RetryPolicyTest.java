@@ -96,6 +96,15 @@ class RetryPolicyTest {
             assertThrows(QueenException.class, () -> queen.transaction().queue("q").push(1).commit());
             assertEquals(1, requests.get(), "a transaction is not repeated");
 
+            statuses.add(503);
+            requests.set(0);
+            assertThrows(QueenException.class, () -> queen.queue("q").autoAck(true).pop());
+            assertEquals(1, requests.get(), "an autoAck pop is not repeated");
+            statuses.add(503);
+            requests.set(0);
+            assertTrue(queen.queue("q").pop().isEmpty());
+            assertEquals(2, requests.get(), "a pop with a lease is");
+
             for (int i = 0; i < 10; i++) {
                 statuses.add(502);
             }
