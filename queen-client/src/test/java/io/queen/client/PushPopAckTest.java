@@ -231,4 +231,25 @@ class PushPopAckTest extends OneServerTest {
         assertTrue(queen.queue(name).delete());
         assertEquals(404, assertThrows(QueenException.class, () -> queen.queue(name).describe()).status());
     }
+
+    @Test
+    void multiPartitionPopAndSubscriptionFromATime() throws Exception {
+        String name = q("multi");
+        for (int p = 0; p < 3; p++) {
+            queen.queue(name).partition("p" + p).push(List.of(OutgoingMessage.of(p), OutgoingMessage.of(p)));
+        }
+        List<Message> popped = queen.queue(name).batch(10).partitions(3).pop();
+        assertEquals(6, popped.size(), "three partitions claimed by one pop");
+        assertEquals(3, popped.stream().map(Message::partition).distinct().count());
+        assertEquals(1, popped.stream().map(Message::leaseId).distinct().count(), "one lease for all");
+        assertTrue(queen.ack(popped).stream().allMatch(AckResult::success));
+
+        Thread.sleep(20);
+        Instant cut = Instant.now();
+        Thread.sleep(20);
+        queen.queue(name).partition("p0").push("after");
+        List<Message> late = queen.queue(name).group("from-cut").subscriptionFrom(cut).batch(10).partitions(3).pop();
+        assertEquals(1, late.size(), late.toString());
+        assertEquals("after", late.get(0).data().asText());
+    }
 }
