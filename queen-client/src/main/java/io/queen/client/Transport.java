@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -92,6 +93,11 @@ final class Transport {
         return requestTimeout;
     }
 
+    /** The URL calls currently go to. */
+    URI current() {
+        return urls.get(Math.floorMod(shared.index.get(), urls.size()));
+    }
+
     Affinity newAffinity() {
         return new Affinity(shared.index.get());
     }
@@ -139,6 +145,15 @@ final class Transport {
                     + attempts + " attempts: " + describe(previous), previous));
             return;
         }
+        try {
+            send(affinity, method, path, body, timeout, retry, attempt, result, current);
+        } catch (RuntimeException e) { // a token supplier or URL that throws fails the call instead of hanging it
+            result.completeExceptionally(e);
+        }
+    }
+
+    private void send(Affinity affinity, String method, String path, byte[] body, Duration timeout, Retry retry,
+                      int attempt, CompletableFuture<Response> result, AtomicReference<CompletableFuture<?>> current) {
         int index = Math.floorMod(affinity.index.get(), urls.size());
         URI server = urls.get(index);
         HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(path))
@@ -195,7 +210,11 @@ final class Transport {
         if (delay == 0) {
             again.run();
         } else {
-            scheduler.schedule(() -> executor.execute(again), delay, TimeUnit.MILLISECONDS);
+            try {
+                scheduler.schedule(() -> executor.execute(again), delay, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                result.completeExceptionally(new QueenException("The client is closed", cause));
+            }
         }
     }
 

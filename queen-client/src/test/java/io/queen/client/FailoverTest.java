@@ -85,7 +85,8 @@ class FailoverTest {
             assertTrue(queen.queue(name).pop().isEmpty(), "nothing left");
             assertEquals(n, queen.admin().messages(Map.of("queue", name, "limit", 1000)).path("messages").size(),
                     "stored once each");
-            assertTrue(queen.health().path("status").asText().equals("healthy"));
+            assertEquals("healthy", queen.health().path("status").asText());
+            assertEquals(java.net.URI.create(b.url() + "/"), queen.transport.current(), "failed over to b");
         }
     }
 }

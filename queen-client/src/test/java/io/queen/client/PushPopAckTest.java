@@ -252,4 +252,22 @@ class PushPopAckTest extends OneServerTest {
         assertEquals(1, late.size(), late.toString());
         assertEquals("after", late.get(0).data().asText());
     }
+
+    @Test
+    void pushDuringMaintenanceIsBufferedThenStored() {
+        String name = q("maintenance");
+        assertTrue(queen.admin().maintenance(true).path("maintenanceMode").asBoolean());
+        PushResult buffered;
+        try {
+            buffered = queen.queue(name).push("kept");
+        } finally {
+            queen.admin().maintenance(false);
+        }
+        assertEquals("buffered", buffered.status());
+        assertTrue(buffered.accepted());
+        List<Message> drained = queen.queue(name).wait(true).timeout(Duration.ofSeconds(15)).pop();
+        assertEquals(1, drained.size());
+        assertEquals(buffered.transactionId(), drained.get(0).transactionId(), "the client's transaction id survived");
+        queen.ack(drained);
+    }
 }

@@ -125,4 +125,14 @@ class RetryPolicyTest {
             assertEquals(2, requests.get(), "the push reached the live server");
         }
     }
+
+    @Test
+    void aThrowingTokenSupplierFailsTheCall() {
+        try (Queen queen = Queen.builder().url(url()).tokenSupplier(() -> {
+            throw new IllegalStateException("no token");
+        }).build()) {
+            assertEquals("no token", assertThrows(IllegalStateException.class, () -> queen.queue("q").push(1)).getMessage());
+            assertEquals(0, requests.get());
+        }
+    }
 }
