@@ -50,6 +50,19 @@ public final class Admin {
         return m;
     }
 
+    /**
+     * Any endpoint, for what has no method here: {@code method} and {@code path} (with its query
+     * string, e.g. {@code /api/v1/analytics/queue-ops?queue=orders}), a body (a {@code JsonNode},
+     * any object Jackson can write, JSON text as {@code byte[]}, or null). GET, HEAD and DELETE are
+     * retried like other reads; anything else only when it never reached a server. An empty
+     * answer is null.
+     */
+    public JsonNode call(String method, String path, Object body) {
+        String m = method.toUpperCase(java.util.Locale.ROOT);
+        boolean idempotent = m.equals("GET") || m.equals("HEAD") || m.equals("DELETE");
+        return t.json(m, path, body, idempotent ? Transport.Retry.IDEMPOTENT : Transport.Retry.UNSENT_ONLY);
+    }
+
     // ---- queues ------------------------------------------------------------------------------
 
     /** Creates or replaces a queue's options (full upsert: left-out options go back to defaults). */

@@ -286,7 +286,9 @@ public final class Consumer implements AutoCloseable {
             try {
                 body.run();
                 return null;
-            } catch (Exception e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) { // an AssertionError or LinkageError fails the message, not the worker
                 error = e;
             }
         }

@@ -226,6 +226,7 @@ class PushPopAckTest extends OneServerTest {
         assertTrue(queen.admin().metrics().has("database"));
         assertTrue(queen.admin().prometheus().contains("queen_"));
         assertTrue(queen.admin().overview().has("messages"));
+        assertTrue(queen.admin().call("GET", "/api/v1/status/buffers", null).has("pending"));
         assertTrue(queen.admin().deleteConsumerGroup("g", name, true).path("success").asBoolean());
         assertTrue(queen.admin().deleteMessage(m.partitionId(), m.transactionId()));
         assertTrue(queen.queue(name).delete());
