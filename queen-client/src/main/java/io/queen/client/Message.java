@@ -23,6 +23,28 @@ public final class Message {
         this.mapper = mapper;
     }
 
+    /**
+     * A reference to a message known only by its ids, to acknowledge it ({@link Queen#ack(Message)},
+     * {@link Transaction#ack(Message)}) without having popped it here (e.g. from a command line).
+     * Its payload is JSON null.
+     *
+     * @param leaseId       the lease to check the ack against, or null for none
+     * @param consumerGroup the group, or null for queue mode
+     */
+    public static Message ref(String transactionId, String partitionId, String leaseId, String consumerGroup) {
+        ObjectMapper mapper = new ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode node = mapper.createObjectNode()
+                .put("transactionId", transactionId)
+                .put("partitionId", partitionId);
+        if (leaseId != null) {
+            node.put("leaseId", leaseId);
+        }
+        if (consumerGroup != null) {
+            node.put("consumerGroup", consumerGroup);
+        }
+        return new Message(node, null, mapper);
+    }
+
     private String text(String field) {
         JsonNode v = node.get(field);
         return v == null || v.isNull() ? null : v.asText();

@@ -152,8 +152,7 @@ class PushPopAckTest extends OneServerTest {
         assertEquals("p1", moved.partition());
 
         // a failing operation rolls back the whole transaction
-        Message fake = new Message(queen.mapper.createObjectNode().put("transactionId", "nope")
-                .put("partitionId", moved.partitionId()), out, queen.mapper);
+        Message fake = Message.ref("nope", moved.partitionId(), null, null);
         assertThrows(QueenException.class, () -> queen.transaction()
                 .queue(out).push("never").ack(fake).commit());
         queen.ack(moved);

@@ -64,13 +64,7 @@ class RetryPolicyTest {
     }
 
     private static Message message() {
-        Queen helper = Queen.connect("http://127.0.0.1:1");
-        try {
-            return new Message(helper.mapper.createObjectNode().put("transactionId", "t").put("partitionId", "p")
-                    .put("leaseId", "l"), "q", helper.mapper);
-        } finally {
-            helper.close();
-        }
+        return Message.ref("t", "p", "l", null);
     }
 
     @Test
