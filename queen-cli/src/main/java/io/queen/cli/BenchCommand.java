@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Locale;
 
 /** {@code queen bench}: push then pop throughput against a scratch queue. */
-@Command(name = "bench", description = {"Measures push, then pop, throughput: pushes --messages messages in batches",
-    "to a scratch queue (spread over --partitions), pops them all back with auto-ack, prints the rates",
-    "and deletes the queue (unless --keep). A progress bar shows on a terminal."})
+@Command(name = "bench", description = {"Measures push, then pop, throughput against a scratch queue.",
+    "Pushes --messages messages in batches (spread over --partitions), pops them all back with",
+    "auto-ack, prints the rates and deletes the queue (unless --keep). A progress bar shows on a terminal."})
 final class BenchCommand extends Base {
     private static final View VIEW = View.of("$", Column.of("messages", "messages"),
             Column.of("push/s", "pushPerSecond"), Column.of("pop/s", "popPerSecond"),
@@ -70,7 +70,7 @@ final class BenchCommand extends Base {
             try (Progress progress = session().progress("pop", messages)) {
                 long received = 0;
                 while (received < messages) {
-                    List<JsonNode> got = api.pop(new Api.PopRequest(queue, null, null, batch, true, 2000, true, null, null));
+                    List<io.queen.client.Message> got = api.pop(new Api.PopRequest(queue, null, null, batch, true, 2000, true, null, null));
                     if (got.isEmpty()) {
                         break;
                     }

@@ -30,6 +30,9 @@ final class Commands {
             answer.put("latencyMs", (System.nanoTime() - started) / 1_000_000);
             answer.set("version", health.get("version"));
             session().print(answer, VIEW);
+            if (!"healthy".equals(answer.path("status").asText())) {
+                throw new Exit(Exit.UNAVAILABLE, "server unhealthy (database " + answer.path("database").asText() + ")");
+            }
         }
     }
 

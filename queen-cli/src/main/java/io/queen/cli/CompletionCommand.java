@@ -5,8 +5,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code queen completion bash|zsh}: the shell completion script. */
-@Command(name = "completion", description = {"Prints a completion script: source <(queen completion bash)",
-    "(zsh: the same script, it loads bashcompinit)."})
+@Command(name = "completion", description = {"Prints a shell completion script for bash or zsh.",
+    "Use: source <(queen completion bash) (zsh: the same script; it loads bashcompinit)."})
 final class CompletionCommand extends Base {
     @Parameters(paramLabel = "SHELL", description = "bash or zsh.")
     String shell;

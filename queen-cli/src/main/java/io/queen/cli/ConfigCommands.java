@@ -14,8 +14,8 @@ final class ConfigCommands {
     private ConfigCommands() {
     }
 
-    @Command(name = "config", description = {"Named contexts (server URLs and a token) in ~/.queen/config,",
-        "kubectl-style. The file is JSON (also valid YAML)."},
+    @Command(name = "config", description = {"Named contexts: server URLs and a token, kubectl-style.",
+        "They live in ~/.queen/config (or --config, $QUEEN_CONFIG), a JSON file (so also valid YAML)."},
             subcommands = {Config.GetContexts.class, Config.CurrentContext.class, Config.UseContext.class,
                 Config.SetContext.class, Config.DeleteContext.class, Config.View.class})
     static final class Config extends Group {

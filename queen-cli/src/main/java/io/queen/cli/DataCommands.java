@@ -10,6 +10,7 @@ import io.queen.cli.out.JsonPath;
 import io.queen.cli.out.Progress;
 import io.queen.cli.out.Renderer;
 import io.queen.cli.out.View;
+import io.queen.client.Message;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -216,24 +217,26 @@ final class DataCommands {
 
         @Override
         void execute() {
-            List<JsonNode> messages = api().pop(new Api.PopRequest(queue, pick.partition, pick.group, batch,
+            List<Message> messages = api().pop(new Api.PopRequest(queue, pick.partition, pick.group, batch,
                     waitMs != null, waitMs == null ? 0 : waitMs, autoAck, pick.subscriptionMode, pick.subscriptionFrom));
-            ArrayNode list = Session.JSON.createArrayNode();
-            messages.forEach(list::add);
-            session().print(list, MESSAGES);
+            session().print(Api.json(messages), MESSAGES);
             if (ack && !autoAck && !messages.isEmpty()) {
-                api().ack(Ack.fromMessages(messages, "completed", null), pick.group);
+                Ack.check(api().ack(messages, "completed", null));
             }
         }
     }
 
-    @Command(name = "ack", description = {"Acknowledges messages: one by its ids, or with '-' every message",
-        "read as NDJSON from stdin (as printed by 'queen pop -o ndjson')."})
+    @Command(name = "ack", description = {"Acknowledges a message by its ids.",
+        "To ack what you pop, use 'queen pop --ack' or 'queen tail --manual-ack'."})
     static final class Ack extends Base {
-        @Parameters(index = "0", paramLabel = "PARTITION-ID|-", description = "The message's partitionId, or - for stdin.")
+        static final View RESULTS = View.of("$", Column.of("transaction-id", "transactionId"),
+                Column.of("success", "success"), Column.of("error", "error"), Column.wide("queue", "queueName"),
+                Column.wide("partition", "partitionName"), Column.wide("dlq", "dlq"));
+
+        @Parameters(index = "0", paramLabel = "PARTITION-ID")
         String partitionId;
 
-        @Parameters(index = "1", arity = "0..1", paramLabel = "TRANSACTION-ID")
+        @Parameters(index = "1", paramLabel = "TRANSACTION-ID")
         String transactionId;
 
         @Option(names = {"-s", "--status"}, defaultValue = "completed",
@@ -243,54 +246,34 @@ final class DataCommands {
         @Option(names = {"-g", "--group"}, description = "Consumer group the message was popped for.")
         String group;
 
-        @Option(names = "--lease", paramLabel = "LEASE-ID", description = "The pop's lease id (checked when given).")
+        @Option(names = "--lease", paramLabel = "LEASE-ID", description = "The pop's lease id.")
         String lease;
 
         @Option(names = {"-e", "--error"}, description = "Error text of a failed ack.")
         String error;
 
         @Override
-        void execute() throws IOException {
-            List<Api.AckItem> items;
-            if ("-".equals(partitionId)) {
-                List<JsonNode> messages = new ArrayList<>();
-                BufferedReader reader = new BufferedReader(new InputStreamReader(session().io().in(), StandardCharsets.UTF_8));
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    if (!line.isBlank()) {
-                        messages.add(Session.JSON.readTree(line));
-                    }
-                }
-                items = fromMessages(messages, status, error);
-            } else if (transactionId == null) {
-                throw new Exit(Exit.USAGE, "ack needs PARTITION-ID and TRANSACTION-ID (or - to read messages from stdin)");
-            } else {
-                items = List.of(new Api.AckItem(transactionId, partitionId, lease, status, error));
-            }
-            JsonNode results = api().ack(items, group);
-            session().print(results, View.of("$", Column.of("transaction-id", "transactionId"),
-                    Column.of("success", "success"), Column.of("error", "error"), Column.wide("queue", "queueName"),
-                    Column.wide("partition", "partitionName"), Column.wide("dlq", "dlq")));
-            for (JsonNode result : results) {
-                if (!result.path("success").asBoolean(true)) {
-                    throw new Exit(Exit.REFUSED, "not every ack succeeded");
-                }
-            }
+        void execute() {
+            Api.status(status);
+            // queen-client acknowledges only Message objects it popped itself: no call takes the ids
+            throw new Exit(Exit.USAGE, "acknowledging by ids needs a call queen-client does not offer yet;"
+                    + " use 'queen pop --ack' or 'queen tail --manual-ack'");
         }
 
-        static List<Api.AckItem> fromMessages(List<JsonNode> messages, String status, String error) {
-            List<Api.AckItem> items = new ArrayList<>();
-            for (JsonNode message : messages) {
-                String lease = message.path("leaseId").asText("");
-                items.add(new Api.AckItem(message.path("transactionId").asText(), message.path("partitionId").asText(),
-                        lease.isEmpty() ? null : lease, status, error));
+        /** Exit 2 unless every ack succeeded. */
+        static void check(JsonNode results) {
+            for (JsonNode result : results) {
+                if (!result.path("success").asBoolean(true)) {
+                    throw new Exit(Exit.REFUSED, "ack of " + result.path("transactionId").asText() + " failed: "
+                            + result.path("error").asText());
+                }
             }
-            return items;
         }
     }
 
     @Command(name = "tail", description = {
-        "Prints a queue's messages as NDJSON as they arrive (other formats with -o).",
+        "Prints a queue's messages as NDJSON as they arrive.",
+        "Other formats with -o.",
         "Reads as its own consumer group (default queen-tail), so other consumers keep theirs;",
         "the group starts at the oldest message unless --subscription-mode new.",
         "Without -f it stops when nothing is left; with -f it waits for more."})
@@ -326,7 +309,7 @@ final class DataCommands {
             long printed = 0;
             while (limit == null || printed < limit) {
                 int size = (int) Math.min(batch, limit == null ? batch : limit - printed);
-                List<JsonNode> messages = api().pop(new Api.PopRequest(queue, pick.partition, group, size,
+                List<Message> messages = api().pop(new Api.PopRequest(queue, pick.partition, group, size,
                         follow, follow ? pollMs : 0, !manualAck, pick.subscriptionMode, pick.subscriptionFrom));
                 if (messages.isEmpty()) {
                     if (follow) {
@@ -334,12 +317,10 @@ final class DataCommands {
                     }
                     break;
                 }
-                ArrayNode list = Session.JSON.createArrayNode();
-                messages.forEach(list::add);
-                session().io().out().print(Renderer.render(list, MESSAGES, format));
+                session().io().out().print(Renderer.render(Api.json(messages), MESSAGES, format));
                 session().io().out().flush();
                 if (manualAck) {
-                    api().ack(Ack.fromMessages(messages, "completed", null), group);
+                    Ack.check(api().ack(messages, "completed", null));
                 }
                 printed += messages.size();
             }

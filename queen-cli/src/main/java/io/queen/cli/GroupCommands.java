@@ -113,8 +113,9 @@ final class GroupCommands {
             Column.of("to-end", "seekToEnd"), Column.of("to", "targetTimestamp"),
             Column.of("partitions", "partitionsUpdated"));
 
-    @Command(name = "seek", description = {"Moves a consumer group on a queue: to the end (skip everything),",
-        "or to a time (the next pop starts after the newest message at or before it)."})
+    @Command(name = "seek", description = {"Moves a consumer group on a queue, to its end or to a time.",
+        "To the end skips everything there is now; to a time, the next pop starts after the newest",
+        "message stored at or before it."})
     static final class Seek extends Base {
         @Parameters(index = "0", paramLabel = "GROUP")
         String group;
@@ -146,8 +147,8 @@ final class GroupCommands {
         }
     }
 
-    @Command(name = "replay", description = {"Replays a queue for a consumer group from a time: the group reads again",
-        "every message after it (a seek backwards)."})
+    @Command(name = "replay", description = {"Replays a queue for a consumer group from a time.",
+        "The group reads again every message stored after it (a seek backwards)."})
     static final class Replay extends Base {
         @Parameters(index = "0", paramLabel = "QUEUE")
         String queue;

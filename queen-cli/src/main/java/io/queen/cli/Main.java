@@ -26,8 +26,19 @@ public final class Main {
         }
     }
 
+    /** -h/--help (and -V) on every subcommand, as on the root. */
+    private static void addHelp(CommandLine line) {
+        for (CommandLine sub : line.getSubcommands().values()) {
+            if (!sub.getCommandSpec().mixinStandardHelpOptions()) {
+                sub.getCommandSpec().mixinStandardHelpOptions(true);
+                addHelp(sub);
+            }
+        }
+    }
+
     static CommandLine commandLine(QueenCommand root) {
         CommandLine line = new CommandLine(root);
+        addHelp(line);
         line.setParameterExceptionHandler((problem, args) -> {
             CommandLine failed = problem.getCommandLine();
             failed.getErr().println("queen: " + problem.getMessage());

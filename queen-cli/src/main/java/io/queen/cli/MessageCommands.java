@@ -281,8 +281,8 @@ final class MessageCommands {
         }
     }
 
-    @Command(name = "traces", description = {"Trace events: of one message (PARTITION-ID TRANSACTION-ID),",
-        "by trace name (--name), or the trace names (--names)."})
+    @Command(name = "traces", description = {"Trace events of a message, by trace name, or the trace names.",
+        "One message: PARTITION-ID TRANSACTION-ID; by name: --name NAME; the names in use: --names."})
     static final class Traces extends Base {
         @Parameters(arity = "0..2", paramLabel = "ID", description = "PARTITION-ID TRANSACTION-ID of a message.")
         java.util.List<String> ids = new java.util.ArrayList<>();

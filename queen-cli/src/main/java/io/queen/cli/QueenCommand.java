@@ -23,10 +23,11 @@ import picocli.CommandLine.ScopeType;
         },
         footerHeading = "%nEnvironment:%n",
         footer = {
-            "  QUEEN_SERVER   server URL(s), comma-separated (--server wins over it, it wins over the context)",
-            "  QUEEN_TOKEN    bearer token (--token wins over it, it wins over the context)",
-            "  QUEEN_CONTEXT  context to use instead of the current one (--context wins over it)",
-            "  QUEEN_CONFIG   config file (default ~/.queen/config; --config wins over it)",
+            "  QUEEN_SERVER   server URL(s), comma-separated",
+            "  QUEEN_TOKEN    bearer token",
+            "  QUEEN_CONTEXT  context to use instead of the current one",
+            "  QUEEN_CONFIG   config file (default ~/.queen/config)",
+            "An option wins over its variable, a variable over the context.",
         },
         subcommands = {
             Commands.Ping.class, Commands.Status.class, Commands.Lag.class, Commands.Metrics.class,

@@ -133,8 +133,8 @@ final class QueueCommands {
             }
         }
 
-        @Command(name = "clear", description = {"Deletes every message of a queue and keeps the queue, its options",
-            "and consumer groups (message by message: the server has no bulk call)."})
+        @Command(name = "clear", description = {"Deletes every message of a queue, keeping the queue.",
+            "Its options and consumer groups stay. Message by message: the server has no bulk call."})
         static final class Clear extends Base {
             @Parameters(paramLabel = "QUEUE")
             String queue;
