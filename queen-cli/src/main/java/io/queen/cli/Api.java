@@ -93,10 +93,10 @@ final class Api implements AutoCloseable {
         for (Item item : items) {
             OutgoingMessage message = OutgoingMessage.of(item.payload());
             if (item.partition() != null) {
-                message.partition(item.partition());
+                message = message.partition(item.partition());
             }
             if (item.transactionId() != null) {
-                message.transactionId(item.transactionId());
+                message = message.transactionId(item.transactionId());
             }
             messages.add(message);
         }

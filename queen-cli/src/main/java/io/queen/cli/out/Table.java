@@ -11,7 +11,7 @@ import java.util.Set;
 
 /**
  * Rows of a JSON answer as aligned text columns under an upper-case header, three spaces
- * apart; the last column is not padded. Missing and null cells show {@code -}, nested values
+ * apart; the last column is not padded. Missing, null and empty cells show {@code -}, nested values
  * their compact JSON.
  */
 final class Table {
@@ -90,7 +90,8 @@ final class Table {
         }
         List<String> parts = new ArrayList<>();
         for (JsonNode value : values) {
-            parts.add(value.isNull() ? "-" : value.isValueNode() ? value.asText() : JsonText.compact(value));
+            String text = value.isNull() ? "" : value.isValueNode() ? value.asText() : JsonText.compact(value);
+            parts.add(text.isEmpty() ? "-" : text);
         }
         return String.join(",", parts).replace('\n', ' ');
     }
