@@ -19,7 +19,7 @@ public final class Progress implements AutoCloseable {
     private final LongSupplier clock;
     private final long started;
     private long done;
-    private long drawn = Long.MIN_VALUE;
+    private long drawn;
 
     public Progress(String label, long total, PrintStream err, boolean enabled) {
         this(label, total, err, enabled, System::nanoTime);
@@ -32,6 +32,7 @@ public final class Progress implements AutoCloseable {
         this.enabled = enabled;
         this.clock = clock;
         this.started = clock.getAsLong();
+        this.drawn = started - REDRAW_NANOS;
     }
 
     public void advance(long n) {
