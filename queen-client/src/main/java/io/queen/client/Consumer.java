@@ -53,7 +53,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code retry}, which releases the lease without counting a retry: they are delivered again,
  * in order, to the next pop. (If a long-poll is abandoned just as the server hands it messages,
  * those come back when their lease expires.) A consumer also stops by itself on
- * {@link QueueRef#limit(long)} or {@link QueueRef#idleStop(Duration)}, and when its {@link Queen} closes.
+ * {@link QueueRef#limit(long)} or {@link QueueRef#idleStop(Duration)}, when its {@link Queen} closes, and
+ * when the server refuses its pops with a 4xx (bad settings, missing permission: see
+ * {@link #lastError()}); other pop failures (server unreachable, 5xx) are retried every second.
  */
 public final class Consumer implements AutoCloseable {
     private static final long DEFAULT_LEASE_SECONDS = 300;
@@ -153,6 +155,11 @@ public final class Consumer implements AutoCloseable {
                     break;
                 } catch (ExecutionException e) {
                     lastError = Transport.unwrap(e);
+                    if (lastError instanceof QueenException qe && qe.status() >= 400 && qe.status() < 500
+                            && qe.status() != 408 && qe.status() != 429) {
+                        stop(); // refused (bad settings, no permission): asking again will not help
+                        break;
+                    }
                     pause(1000);
                     continue;
                 } finally {

@@ -50,8 +50,12 @@ import java.util.function.Supplier;
  * every message a UUIDv7 transaction id when it has none, and the server stores one message
  * per partition and transaction id, so a repeated push answers {@code duplicate}), pops
  * without autoAck (a lost answer only delays its messages until their lease expires), lease
- * renewals and reads. Acks, transactions and autoAck pops are never sent twice; when their
- * outcome is unknown they throw {@link QueenException} with status 0.
+ * renewals and reads. Acks, transactions and autoAck pops are never sent twice by this client;
+ * when their outcome is unknown they throw {@link QueenException} with status 0. (One caveat
+ * below this client: the JDK's HTTP client itself re-sends a GET once when a reused keep-alive
+ * connection closes before any byte of the answer arrived. For an autoAck pop whose server
+ * took the messages and then died before answering, those messages are lost, which is the
+ * at-most-once contract of autoAck; pops without autoAck are unaffected.)
  *
  * <p><b>Threads.</b> Blocking calls wait on the JDK HTTP client without holding monitors, so
  * they suit virtual threads (Java 21+); every blocking call has an {@code ...Async} twin
