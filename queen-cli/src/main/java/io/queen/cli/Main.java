@@ -1,11 +1,57 @@
 package io.queen.cli;
 
-/** Entry point of the {@code queen} command line (commands come with issue 12). */
+import picocli.CommandLine;
+
+/** Entry point of the {@code queen} command line. */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) {
-        System.out.println("queen: the command line is being built (issue 12)");
+        int code = run(Io.system(), args);
+        System.out.flush();
+        System.exit(code);
+    }
+
+    /** Runs one command line against {@code io}; returns the exit code (see {@link Exit}). */
+    public static int run(Io io, String... args) {
+        QueenCommand root = new QueenCommand(io);
+        CommandLine line = commandLine(root);
+        line.setOut(new java.io.PrintWriter(io.out(), true));
+        line.setErr(new java.io.PrintWriter(io.err(), true));
+        try {
+            return line.execute(args);
+        } finally {
+            root.close();
+        }
+    }
+
+    /** -h/--help (and -V) on every subcommand, as on the root. */
+    private static void addHelp(CommandLine line) {
+        for (CommandLine sub : line.getSubcommands().values()) {
+            if (!sub.getCommandSpec().mixinStandardHelpOptions()) {
+                sub.getCommandSpec().mixinStandardHelpOptions(true);
+                addHelp(sub);
+            }
+        }
+    }
+
+    static CommandLine commandLine(QueenCommand root) {
+        CommandLine line = new CommandLine(root);
+        addHelp(line);
+        line.setParameterExceptionHandler((problem, args) -> {
+            CommandLine failed = problem.getCommandLine();
+            failed.getErr().println("queen: " + problem.getMessage());
+            if (!CommandLine.UnmatchedArgumentException.printSuggestions(problem, failed.getErr())) {
+                failed.getErr().println("See '" + failed.getCommandSpec().qualifiedName() + " --help'.");
+            }
+            return Exit.USAGE;
+        });
+        line.setExecutionExceptionHandler((problem, failed, parsed) -> {
+            int code = Failures.code(problem);
+            failed.getErr().println("queen: " + Failures.message(problem));
+            return code;
+        });
+        return line;
     }
 }
