@@ -254,10 +254,9 @@ final class DataCommands {
 
         @Override
         void execute() {
-            Api.status(status);
-            // queen-client acknowledges only Message objects it popped itself: no call takes the ids
-            throw new Exit(Exit.USAGE, "acknowledging by ids needs a call queen-client does not offer yet;"
-                    + " use 'queen pop --ack' or 'queen tail --manual-ack'");
+            JsonNode results = api().ack(List.of(Message.ref(transactionId, partitionId, lease, group)), status, error);
+            session().print(results, RESULTS);
+            check(results);
         }
 
         /** Exit 2 unless every ack succeeded. */

@@ -10,7 +10,27 @@ public final class Main {
     public static void main(String[] args) {
         int code = run(Io.system(), args);
         System.out.flush();
+        stopHttpSelectors();
         System.exit(code);
+    }
+
+    /**
+     * The JVM's exit waits up to 300 ms for threads that sit in native code, and the JDK HTTP
+     * client's selector thread sits in epoll until its client is collected (JDK 17 has no
+     * HttpClient.close()). Interrupting it ends its loop, so a command exits when it is done.
+     */
+    private static void stopHttpSelectors() {
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().endsWith("SelectorManager")) {
+                thread.interrupt();
+                try {
+                    thread.join(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     /** Runs one command line against {@code io}; returns the exit code (see {@link Exit}). */

@@ -102,9 +102,16 @@ class CliEndToEndTest {
         assertEquals(1, leased.size());
         assertFalse(leased.get(0).path("leaseId").asText().isEmpty());
         assertEquals(0, json(ok("pop", "cli-pop")).size(), "the partition is leased");
-        Cli.Result byIds = cli().run(withServer("ack", leased.get(0).path("partitionId").asText(),
-                leased.get(0).path("transactionId").asText()));
-        assertEquals(Exit.USAGE, byIds.code(), "the client has no ack by ids yet: " + byIds);
+        // acked by its ids, as a script that kept them would: then the queue is empty
+        JsonNode acked = json(ok("ack", leased.get(0).path("partitionId").asText(),
+                leased.get(0).path("transactionId").asText(), "--lease", leased.get(0).path("leaseId").asText()));
+        assertTrue(acked.get(0).path("success").asBoolean(), acked.toString());
+        okWithInput("{\"a\":2}\n", "push", "cli-pop");
+        assertEquals(2, json(ok("pop", "cli-pop")).get(0).path("data").path("a").asInt(), "the first one is done");
+        // an ack for a message that is not leased any more is refused: exit 2
+        Cli.Result again = cli().run(withServer("ack", leased.get(0).path("partitionId").asText(),
+                leased.get(0).path("transactionId").asText(), "--lease", leased.get(0).path("leaseId").asText()));
+        assertEquals(Exit.REFUSED, again.code(), again.toString());
     }
 
     @Test
