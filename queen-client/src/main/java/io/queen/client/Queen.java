@@ -341,6 +341,7 @@ public final class Queen implements AutoCloseable {
             }
         }
         transport.scheduler.shutdownNow();
+        transport.closeHttp();
         httpExecutor.shutdown();
         try {
             httpExecutor.awaitTermination(1, TimeUnit.SECONDS);

@@ -309,4 +309,18 @@ final class Transport {
             throw new QueenException(cause.getMessage(), cause);
         }
     }
+
+    /**
+     * From Java 21 the JDK's HTTP client can be closed (it is AutoCloseable there), which ends its
+     * selector thread at once; on 17 that thread ends when the client is collected.
+     */
+    void closeHttp() {
+        if (client instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // closing is best effort: every call of ours is already answered or failed
+            }
+        }
+    }
 }
