@@ -15,10 +15,17 @@ final class QueenUnderTest implements AutoCloseable {
     final String url;
 
     QueenUnderTest() throws Exception {
+        this(Map.of());
+    }
+
+    /** @param settings more server settings (JWT, ...) */
+    QueenUnderTest(Map<String, String> settings) throws Exception {
         int port = freePort();
         Path data = Files.createTempDirectory("queen-cli-test");
-        server = QueenServer.start(QueenConfig.from(Map.of("PORT", Integer.toString(port), "HOST", "127.0.0.1",
-                "QUEEN_DATA_DIR", data.toString(), "QUEEN_THREADS", "2", "QUEEN_SHUTDOWN_GRACE_MS", "1000")));
+        Map<String, String> env = new java.util.HashMap<>(Map.of("PORT", Integer.toString(port), "HOST", "127.0.0.1",
+                "QUEEN_DATA_DIR", data.toString(), "QUEEN_THREADS", "2", "QUEEN_SHUTDOWN_GRACE_MS", "1000"));
+        env.putAll(settings);
+        server = QueenServer.start(QueenConfig.from(env));
         url = "http://127.0.0.1:" + port;
     }
 
