@@ -64,6 +64,7 @@ async function route() {
   const nav = navOf[name] || name;
   for (const a of document.querySelectorAll('#nav a')) a.classList.toggle('active', a.dataset.page === nav);
   const mine = ++generation;
+  delete main.dataset.ready;
   if (current && current.dispose) current.dispose();
   current = null;
   if (name === 'notfound') {

@@ -11,16 +11,19 @@ export async function render(el) {
   const cards = h('div', { class: 'cards' });
   const charts = h('div', { class: 'charts' });
   el.append(h('div', { class: 'bar' }, h('h1', {}, 'Overview'), h('span', { class: 'spacer' }), picker), cards, charts);
-  const rate = timeChart(charts, 'Messages per second', ['in (pushed)', 'out (popped)']);
-  const lag = timeChart(charts, 'Lag (ms)', ['average', 'max']);
-  const dlq = timeChart(charts, 'Dead letters per bucket', ['dead-lettered']);
-  const pending = timeChart(charts, 'Pending (sampled while open)', ['pending', 'processing']);
+  let span = null; // [from, to] of the last refresh, in seconds
+  const win = () => span;
+  const rate = timeChart(charts, 'Messages per second', ['in (pushed)', 'out (popped)'], win);
+  const lag = timeChart(charts, 'Lag (ms)', ['average', 'max'], win);
+  const dlq = timeChart(charts, 'Dead letters per bucket', ['dead-lettered'], win);
+  const pending = timeChart(charts, 'Pending (sampled while open)', ['pending', 'processing'], win);
   const samples = [[], [], []];
 
   async function refresh() {
     const minutes = RANGES.find(r => r[0] === range)?.[1] || 60;
     const to = new Date();
     const from = new Date(to.getTime() - minutes * 60000);
+    span = [from.getTime() / 1000, to.getTime() / 1000];
     const [overview, status] = await Promise.all([
       api('/api/v1/resources/overview'),
       api('/api/v1/status' + qs({ from: from.toISOString(), to: to.toISOString() })),
