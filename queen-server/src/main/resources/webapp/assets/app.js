@@ -19,19 +19,19 @@ const navOf = { queue: 'queues', group: 'groups', message: 'messages' };
 let current = null; // { refresh, dispose } of the page on screen
 let generation = 0;
 
+/** Asks the server what this tab's token allows; false when a (new) token is needed. */
 async function whoAmI() {
-  try {
-    const me = await api('/api/v1/access');
-    session.level = me.level;
-    session.auth = me.authentication;
-    document.getElementById('who').textContent = me.authentication
-      ? (me.subject ? me.subject + ' · ' : '') + me.level.replace('_', '-').toLowerCase() : '';
-    document.getElementById('logout').hidden = !me.authentication;
-    return true;
-  } catch (e) {
-    if (e.status === 401 || e.status === 403) return false;
-    throw e;
+  const me = await api('/api/v1/access');
+  session.auth = me.authentication;
+  if (!me.level) {
+    session.lastError = session.token ? me.error : null;
+    return false;
   }
+  session.level = me.level;
+  document.getElementById('who').textContent = me.authentication
+    ? (me.subject ? me.subject + ' · ' : '') + me.level.replace('_', '-').toLowerCase() : '';
+  document.getElementById('logout').hidden = !me.authentication;
+  return true;
 }
 
 function login(message) {
@@ -43,7 +43,7 @@ function login(message) {
     class: 'card login', onsubmit: async ev => {
       ev.preventDefault();
       session.setToken(input.value.trim());
-      if (await whoAmI()) route(); else login('That token was not accepted.');
+      if (await whoAmI()) route(); else login('That token was not accepted: ' + session.lastError);
     },
   },
   h('h1', {}, 'Sign in'),
@@ -104,7 +104,7 @@ setInterval(tick, REFRESH_MS);
 
 (async () => {
   try {
-    if (await whoAmI()) route(); else login();
+    if (await whoAmI()) route(); else login(session.lastError);
   } catch (e) {
     replace(main, h('h1', {}, 'The server did not answer'), h('pre', {}, e.message));
   }

@@ -48,7 +48,7 @@ public final class AccessPolicy {
             return AccessLevel.READ_ONLY;
         }
         if (get && path.equals("/api/v1/access")) {
-            return AccessLevel.READ_ONLY; // any valid token may ask what it may do
+            return AccessLevel.PUBLIC; // says whether a token is needed; it checks the token itself
         }
         if (get && io.queen.http.DashboardRoutes.serves(path)) {
             return AccessLevel.PUBLIC; // the dashboard's files (spec 3.18); its data comes from the API

@@ -12,11 +12,6 @@ public record Identity(String subject, Set<AccessLevel.Role> roles) {
         return identity == null || identity.subject() == null || identity.subject().isEmpty() ? null : identity.subject();
     }
 
-    /** The verified identity of the request, or null when authentication is off. */
-    public static Identity of(io.vertx.ext.web.RoutingContext ctx) {
-        return ctx.get(KEY);
-    }
-
     void attachTo(io.vertx.ext.web.RoutingContext ctx) {
         ctx.put(KEY, this);
     }

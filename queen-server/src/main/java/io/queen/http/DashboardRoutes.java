@@ -1,6 +1,7 @@
 package io.queen.http;
 
 import io.queen.auth.AccessLevel;
+import io.queen.auth.AuthHandler;
 import io.queen.auth.Identity;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -53,9 +54,16 @@ public final class DashboardRoutes {
                 || path.startsWith("/streams/"));
     }
 
+    /** Null when JWT authentication is off. */
+    private final AuthHandler auth;
+
+    DashboardRoutes(AuthHandler auth) {
+        this.auth = auth;
+    }
+
     void mount(Router router) {
         Webapp loaded = load();
-        router.get("/api/v1/access").handler(DashboardRoutes::access);
+        router.get("/api/v1/access").handler(this::access);
         router.route().method(HttpMethod.GET).method(HttpMethod.HEAD)
                 .handler(ctx -> {
                     if (serves(ctx.request().path())) {
@@ -66,21 +74,39 @@ public final class DashboardRoutes {
                 });
     }
 
-    /** What the caller may do, so the dashboard can hide the rest (the server still checks every call). */
-    private static void access(RoutingContext ctx) {
-        Identity identity = Identity.of(ctx);
-        String level;
-        if (identity == null) {
-            level = AccessLevel.ADMIN.name(); // authentication is off: everything is open
-        } else if (identity.roles().contains(AccessLevel.Role.ADMIN)) {
-            level = AccessLevel.ADMIN.name();
-        } else if (identity.roles().contains(AccessLevel.Role.READ_WRITE)) {
-            level = AccessLevel.READ_WRITE.name();
-        } else {
-            level = AccessLevel.READ_ONLY.name();
+    /**
+     * Whether a token is needed and what the caller's token allows, so the dashboard can ask for
+     * one and hide what the role may not do (the server still checks every call). Public, and
+     * always 200: {@code level} is null without an accepted token, with the reason in {@code error}.
+     */
+    private void access(RoutingContext ctx) {
+        if (auth == null) {
+            answer(ctx, false, AccessLevel.ADMIN.name(), null, null);
+            return;
         }
-        Responses.json(ctx, 200, new JsonOut().beginObject().field("authentication", identity != null)
-                .field("level", level).field("subject", identity == null ? null : identity.subject())
+        auth.identify(ctx).onComplete(ar -> {
+            if (ar.failed()) {
+                answer(ctx, true, null, null, ar.cause().getMessage());
+                return;
+            }
+            Identity identity = ar.result();
+            String level;
+            if (identity.roles().contains(AccessLevel.Role.ADMIN)) {
+                level = AccessLevel.ADMIN.name();
+            } else if (identity.roles().contains(AccessLevel.Role.READ_WRITE)) {
+                level = AccessLevel.READ_WRITE.name();
+            } else if (identity.roles().contains(AccessLevel.Role.READ_ONLY)) {
+                level = AccessLevel.READ_ONLY.name();
+            } else {
+                level = null; // a valid token without a role may do nothing
+            }
+            answer(ctx, true, level, identity.subject(), level == null ? "The token carries no role" : null);
+        });
+    }
+
+    private static void answer(RoutingContext ctx, boolean authentication, String level, String subject, String error) {
+        Responses.json(ctx, 200, new JsonOut().beginObject().field("authentication", authentication)
+                .field("level", level).field("subject", subject).field("error", error)
                 .endObject().toString());
     }
 

@@ -128,6 +128,16 @@ final class Browser implements AutoCloseable {
                 .map(LogEntry::toString).toList();
     }
 
+    /** Closes the browser, then stops the server; either may be null (a skipped start). */
+    static void stop(Browser browser, io.queen.TestServer server) {
+        if (browser != null) {
+            browser.close();
+        }
+        if (server != null) {
+            server.stop();
+        }
+    }
+
     @Override
     public void close() {
         driver.quit();

@@ -44,12 +44,7 @@ class DashboardBrowserTest {
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.stop();
-        }
+        Browser.stop(browser, server);
     }
 
     @BeforeEach

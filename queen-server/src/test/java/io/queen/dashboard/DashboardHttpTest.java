@@ -193,7 +193,13 @@ class DashboardHttpTest {
         try {
             assertEquals(200, own.http.get("/").status());
             assertEquals(200, own.http.get("/queues/x").status());
-            assertEquals(401, own.http.get("/api/v1/access").status());
+            JsonObject anonymous = own.http.get("/api/v1/access").json();
+            assertEquals(true, anonymous.getBoolean("authentication"));
+            assertEquals(null, anonymous.getString("level"));
+            assertEquals("Authentication required", anonymous.getString("error"));
+            assertEquals(null, own.http.withToken("not-a-token").get("/api/v1/access").json().getString("level"));
+            assertEquals(null, own.http.withToken(token(secret, "x", null)).get("/api/v1/access").json()
+                    .getString("level"), "a token without a role");
             assertEquals(401, own.http.get("/api/v1/no-such-route").status(), "unknown API paths stay closed");
             JsonObject reader = own.http.withToken(token(secret, "ops", "read-only")).get("/api/v1/access").json();
             assertEquals("READ_ONLY", reader.getString("level"));
@@ -209,7 +215,7 @@ class DashboardHttpTest {
     }
 
     static String token(String secret, String subject, String role) throws Exception {
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().subject(subject).claim("role", role)
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().subject(subject).claim("role", role) // null: no claim
                 .issueTime(new Date()).expirationTime(new Date(System.currentTimeMillis() + 3_600_000)).build();
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
         jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
