@@ -1,5 +1,5 @@
 // System: workers, pools, the file buffer, maintenance switches, Prometheus.
-import { api, h, num, replace, table, session, confirmAction, act, badge } from '../lib.js';
+import { api, h, num, replace, table, time, session, confirmAction, act, badge } from '../lib.js';
 
 export async function render(el) {
   const body = h('div');
@@ -8,8 +8,9 @@ export async function render(el) {
 
   async function refresh() {
     const admin = session.can('ADMIN');
-    const [metrics, health, buffers, status, push, pop] = await Promise.all([
-      api('/metrics'), api('/health'), api('/api/v1/status/buffers'), api('/api/v1/status'),
+    const [metrics, health, buffers, workers, push, pop] = await Promise.all([
+      api('/metrics'), api('/health'), api('/api/v1/status/buffers'),
+      api('/api/v1/analytics/worker-metrics?from=' + new Date(Date.now() - 300000).toISOString()),
       admin ? api('/api/v1/system/maintenance') : null, admin ? api('/api/v1/system/maintenance/pop') : null,
     ]);
     replace(body,
@@ -27,12 +28,13 @@ export async function render(el) {
         h('p', { class: 'muted', id: 'buffered' }, `Buffered: ${num(push.bufferedMessages)} · buffer ${push.bufferHealthy ? 'healthy' : 'unhealthy'}`),
         toggle('pop-maintenance', 'Pop maintenance (pops answer empty)', pop.popMaintenanceMode, '/api/v1/system/maintenance/pop', refresh))
         : h('p', { class: 'muted' }, 'Maintenance switches need the admin role.'),
-      h('h2', {}, 'Workers (latest minute)'),
-      table([['Host', w => w.hostname], ['Worker', w => w.workerId],
+      h('h2', {}, 'Workers (last 5 minutes)'),
+      table([['Host', w => w.hostname], ['Worker', w => w.workerId], ['PID', w => w.pid], ['Last seen', w => time(w.lastSeen)],
         ['Event-loop lag avg/max ms', w => `${num(w.avgEventLoopLagMs)} / ${num(w.maxEventLoopLagMs)}`, 'num'],
-        ['Free slots', w => num(w.freeSlots), 'num'], ['DB connections', w => num(w.dbConnections), 'num'],
-        ['Job queue', w => num(w.jobQueueSize), 'num'], ['Messages', w => num(w.messagesProcessed), 'num']],
-      status.workers || [], 'No worker has reported yet.'),
+        ['Free slots (min)', w => num(w.minFreeSlots), 'num'], ['DB connections', w => num(w.dbConnections), 'num'],
+        ['Pushed', w => num(w.pushMessages), 'num'], ['Popped', w => num(w.popMessages), 'num'],
+        ['Acked', w => num(w.ackMessages), 'num'], ['Dead-lettered', w => num(w.dlqCount), 'num']],
+      workers.workers || [], 'No worker has reported yet.'),
       h('h2', {}, 'Health'), h('pre', {}, JSON.stringify(health, null, 2)));
   }
   return { refresh };

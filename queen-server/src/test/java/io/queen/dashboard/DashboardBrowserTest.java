@@ -148,8 +148,8 @@ class DashboardBrowserTest {
     }
 
     private static boolean hasTraffic() {
-        JsonArray points = http.get("/api/v1/status").json().getJsonArray("throughput");
-        return points.stream().anyMatch(p -> ((JsonObject) p).getLong("ingested", 0L) > 0
+        JsonArray points = http.get("/api/v1/analytics/worker-metrics").json().getJsonArray("timeSeries");
+        return points.stream().anyMatch(p -> ((JsonObject) p).getLong("pushMessages", 0L) > 0
                 && ((JsonObject) p).getLong("popMessages", 0L) > 0);
     }
 
