@@ -64,14 +64,15 @@ public final class DashboardRoutes {
     void mount(Router router) {
         Webapp loaded = load();
         router.get("/api/v1/access").handler(this::access);
-        router.route().method(HttpMethod.GET).method(HttpMethod.HEAD)
-                .handler(ctx -> {
-                    if (serves(ctx.request().path())) {
-                        serve(ctx, loaded);
-                    } else {
-                        ctx.next();
-                    }
-                });
+        // every method and path reaches this route, so a POST to an unknown path stays a 404 (not a 405)
+        router.route().handler(ctx -> {
+            HttpMethod method = ctx.request().method();
+            if ((method == HttpMethod.GET || method == HttpMethod.HEAD) && serves(ctx.request().path())) {
+                serve(ctx, loaded);
+            } else {
+                ctx.next();
+            }
+        });
     }
 
     /**

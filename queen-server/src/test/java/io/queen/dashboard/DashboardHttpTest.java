@@ -124,6 +124,9 @@ class DashboardHttpTest {
         assertTrue(text(get("/health")).startsWith("{"));
         assertTrue(text(get("/metrics")).startsWith("{"));
         assertEquals(404, get("/metricsx").statusCode(), "not the dashboard's either");
+        HttpResponse<String> post = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port
+                + "/queues")).POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, post.statusCode(), "only GET and HEAD are the dashboard's: " + post.body());
     }
 
     @Test
