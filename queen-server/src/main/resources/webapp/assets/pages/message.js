@@ -24,7 +24,7 @@ export async function render(el, partitionId, transactionId) {
       h('div', { class: 'kv card' }, Object.entries({ queue: m.queue, partition: m.partition, status: badge(m.status),
         created: time(m.createdAt), retries: m.retryCount, error: m.errorMessage, trace: m.traceId,
         producer: m.producerSub, encrypted: m.isEncrypted, lease: time(m.leaseExpiresAt) })
-        .flatMap(([k, v]) => [h('span', { class: 'muted' }, k), h('span', {}, v == null ? '–' : v)])),
+        .flatMap(([k, v]) => [h('span', { class: 'muted' }, k), h('span', {}, v == null ? '–' : typeof v === 'boolean' ? String(v) : v)])),
       h('h2', {}, 'Payload'), h('pre', { id: 'payload' }, pretty(m.payload)),
       m.consumerGroups?.length ? [h('h2', {}, 'Consumer groups'), h('ul', {}, m.consumerGroups.map(g =>
         h('li', {}, g.name, ' ', badge(g.consumed ? 'completed' : 'pending'))))] : null,

@@ -116,6 +116,9 @@ class DashboardBrowserTest {
         assertEquals(1, popped.size());
         browser.page("#/queues?search=" + q, "queues");
         assertTrue(browser.text(By.id("queues")).contains(q));
+        // live refresh: a queue made now shows up without a reload
+        push(q + "-late", "p1", "l1");
+        browser.until(d -> d.findElement(By.id("queues")).getText().contains(q + "-late"));
         browser.page("#/messages?queue=" + q, "messages");
         assertTrue(browser.text(By.id("main")).contains("a2"));
     }
@@ -166,12 +169,19 @@ class DashboardBrowserTest {
                 .put("status", "failed").put("error", "boom"));
         assertEquals(200, ack.status(), ack.body());
 
+        Http.Response trace = http.post("/api/v1/traces", new JsonObject().put("transactionId", "dead-1")
+                .put("partitionId", m.getString("partitionId")).put("eventType", "error")
+                .put("data", new JsonObject().put("step", "charge-card")).put("traceNames", "checkout"));
+        assertEquals(201, trace.status(), trace.body());
         browser.page("#/dlq?queue=" + q, "dlq");
         assertTrue(browser.text(By.id("main")).contains("boom"));
         // inspect it: the payload is pretty-printed
         browser.click(By.linkText("dead-1"));
         browser.waitReady("message");
         assertTrue(browser.text(By.id("payload")).contains("\"order\": \"dead-1\""), browser.text(By.id("payload")));
+        String timeline = browser.text(By.cssSelector(".timeline"));
+        assertTrue(timeline.contains("charge-card") && timeline.contains("checkout"), timeline);
+        browser.screenshot("message");
         browser.page("#/dlq?queue=" + q, "dlq");
         browser.pauseRefresh();
         browser.click(By.cssSelector("input.pick"));
