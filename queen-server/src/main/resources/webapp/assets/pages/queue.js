@@ -23,10 +23,10 @@ export async function render(el, name) {
   async function refresh() {
     const [s, groups] = await Promise.all([
       api('/api/v1/status/queues/' + encodeURIComponent(name)),
-      api('/api/v1/consumer-groups'),
+      api('/api/v1/consumer-groups?queue=' + encodeURIComponent(name)),
     ]);
     const c = s.queue.config || {};
-    const mine = groups.filter(g => g.queueName === name);
+    const mine = groups;
     replace(body,
       h('div', { class: 'cards' },
         ['total', 'pending', 'processing', 'completed', 'deadLetter'].map(k =>

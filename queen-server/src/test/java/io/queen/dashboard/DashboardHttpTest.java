@@ -184,6 +184,25 @@ class DashboardHttpTest {
         assertEquals(400, bad.status(), bad.body());
     }
 
+    @Test
+    void consumerGroupListingFiltersAndPages() {
+        String q = "dashcg" + UUID.randomUUID().toString().substring(0, 8);
+        assertEquals(201, server.http.post("/api/v1/push", new JsonObject().put("items", new JsonArray()
+                .add(new JsonObject().put("queue", q).put("payload", 1)))).status());
+        for (String g : List.of(q + "-g1", q + "-g2", q + "-g3")) {
+            Http.Response pop = server.http.get("/api/v1/pop/queue/" + q + "?consumerGroup=" + g
+                    + "&subscriptionMode=all&autoAck=true");
+            assertEquals(200, pop.status(), pop.body());
+        }
+        assertEquals(3, server.http.get("/api/v1/consumer-groups?queue=" + q).array().size());
+        JsonArray page = server.http.get("/api/v1/consumer-groups?search=" + q.toUpperCase() + "-G&limit=2&offset=1")
+                .array();
+        assertEquals(2, page.size(), page.encode());
+        assertTrue(page.stream().allMatch(g -> ((JsonObject) g).getString("queueName").equals(q)));
+        assertEquals(0, server.http.get("/api/v1/consumer-groups?queue=" + q + "-none").array().size());
+        assertTrue(server.http.get("/api/v1/consumer-groups").array().size() >= 3, "unchanged without parameters");
+    }
+
     private static List<String> names(JsonObject listing) {
         return listing.getJsonArray("queues").stream().map(q -> ((JsonObject) q).getString("name")).toList();
     }
