@@ -12,7 +12,7 @@ import java.util.stream.Stream;
  * Temporary folders of the tests (embedded databases, file buffers), deleted when the test JVM
  * exits: each run used to leave about a gigabyte of database folders behind in the temp folder.
  */
-final class TestDirs {
+public final class TestDirs {
     private static final List<Path> CREATED = new CopyOnWriteArrayList<>();
 
     static {
@@ -22,7 +22,7 @@ final class TestDirs {
     private TestDirs() {
     }
 
-    static Path temp(String prefix) throws IOException {
+    public static Path temp(String prefix) throws IOException {
         Path dir = Files.createTempDirectory(prefix);
         CREATED.add(dir);
         return dir;

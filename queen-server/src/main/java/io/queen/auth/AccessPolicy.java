@@ -47,6 +47,12 @@ public final class AccessPolicy {
         if (get && (under(path, "/api/v1/dlq") || under(path, "/api/v1/status") || under(path, "/api/v1/analytics"))) {
             return AccessLevel.READ_ONLY;
         }
+        if (get && path.equals("/api/v1/access")) {
+            return AccessLevel.PUBLIC; // says whether a token is needed; it checks the token itself
+        }
+        if (get && io.queen.http.DashboardRoutes.serves(path)) {
+            return AccessLevel.PUBLIC; // the dashboard's files (spec 3.18); its data comes from the API
+        }
         if ((post && (path.equals("/api/v1/configure") || path.equals("/api/v1/push")
                 || under(path, "/api/v1/ack") || path.equals("/api/v1/transaction") || under(path, "/api/v1/lease")))
                 || (get && under(path, "/api/v1/pop"))) {

@@ -61,8 +61,7 @@ public final class AuthHandler implements Handler<RoutingContext> {
             reject(ctx, 401, "Authentication required");
             return;
         }
-        String token = header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : header.trim();
-        Future<Identity> checked = verifier.verify(token);
+        Future<Identity> checked = verifier.verify(bearer(header));
         if (!checked.isComplete()) {
             // a key set fetch is running: hold the body until the body handler wants it
             ctx.request().pause();
@@ -82,6 +81,23 @@ public final class AuthHandler implements Handler<RoutingContext> {
                 ctx.next();
             }
         });
+    }
+
+    /**
+     * The identity of a request's bearer token, checked as for any route; for the public route
+     * that tells the dashboard what its token allows. Fails with {@link AuthFailure} when the
+     * token is missing or not accepted.
+     */
+    public Future<Identity> identify(RoutingContext ctx) {
+        String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+        if (header == null || header.isBlank()) {
+            return Future.failedFuture(new AuthFailure(401, "Authentication required"));
+        }
+        return verifier.verify(bearer(header));
+    }
+
+    private static String bearer(String header) {
+        return header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : header.trim();
     }
 
     /** JWT_SKIP_PATHS: an exact path, or a prefix when the entry ends in / (and is not just /). */

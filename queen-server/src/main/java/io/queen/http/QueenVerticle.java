@@ -134,6 +134,7 @@ public final class QueenVerticle extends VerticleBase {
         new MessagesRoutes(inspection, encryption, new MessageActions(backgroundPool), wakeUps).mount(router);
         new StatsRoutes(vertx.eventBus()).mount(router);
         new AnalyticsRoutes(new Analytics(backgroundPool), statistics).mount(router);
+        new DashboardRoutes(auth).mount(router); // last: the API's routes win over the SPA fallback
         router.errorHandler(404, ctx -> Responses.error(ctx, 404, "Not Found: " + ctx.request().path()));
         router.errorHandler(405, ctx -> Responses.error(ctx, 405, "Method not allowed"));
         router.errorHandler(413, ctx -> Responses.error(ctx, 413,

@@ -63,12 +63,27 @@ final class ResourceRoutes {
     }
 
     private void queues(RoutingContext ctx) {
+        // without these parameters the answer is the whole listing, as in spec 3.8
+        boolean paged = ctx.request().params().contains("limit") || ctx.request().params().contains("offset")
+                || ctx.request().params().contains("search") || ctx.request().params().contains("sort");
+        String search = ctx.request().getParam("search");
+        java.util.Comparator<Row> order = QueueOrder.parse(ctx.request().getParam("sort"));
+        int limit = Bodies.queryInt(ctx, "limit", 100, 1);
+        int offset = Bodies.queryInt(ctx, "offset", 0, 0);
         Responses.json(ctx, inspection.queues(), rows -> {
-            JsonOut out = new JsonOut(256 + rows.size() * 256).beginObject().name("queues").beginArray();
-            for (Row r : rows) {
+            java.util.List<Row> matching = QueueOrder.select(rows, null, null, search, order);
+            int from = paged ? Math.min(offset, matching.size()) : 0;
+            int to = paged ? (int) Math.min(matching.size(), (long) offset + limit) : matching.size();
+            JsonOut out = new JsonOut(256 + (to - from) * 256).beginObject().name("queues").beginArray();
+            for (Row r : matching.subList(from, to)) {
                 queueSummary(out, r);
             }
-            return out.endArray().endObject().toString();
+            out.endArray();
+            if (paged) {
+                out.name("pagination").beginObject().field("limit", limit).field("offset", offset).endObject()
+                        .field("total", matching.size());
+            }
+            return out.endObject().toString();
         });
     }
 

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 
@@ -70,6 +71,8 @@ final class StatusRoutes {
     private void queues(RoutingContext ctx) {
         String namespace = ctx.request().getParam("namespace");
         String task = ctx.request().getParam("task");
+        String search = ctx.request().getParam("search");
+        Comparator<Row> order = QueueOrder.parse(ctx.request().getParam("sort"));
         int limit = Bodies.queryInt(ctx, "limit", 100, 1);
         int offset = Bodies.queryInt(ctx, "offset", 0, 0);
         inspection.queues().onComplete(ar -> {
@@ -77,13 +80,7 @@ final class StatusRoutes {
                 Responses.failure(ctx, ar.cause());
                 return;
             }
-            List<Row> matching = new ArrayList<>();
-            for (Row r : ar.result()) {
-                if ((namespace == null || namespace.equals(r.getString("namespace")))
-                        && (task == null || task.equals(r.getString("task")))) {
-                    matching.add(r);
-                }
-            }
+            List<Row> matching = QueueOrder.select(ar.result(), namespace, task, search, order);
             int from = Math.min(offset, matching.size());
             int to = (int) Math.min(matching.size(), (long) offset + limit);
             JsonOut out = new JsonOut().beginObject().name("queues").beginArray();
