@@ -23,8 +23,9 @@ export function timeChart(parent, title, names, xRange) {
       if (!plot) {
         plot = new window.uPlot({
           width: width(), height: 200,
-          series: [{}, ...names.map((n, i) => ({ label: n, stroke: COLORS[i % COLORS.length], width: 2,
-            points: { show: false } }))],
+          // uPlot's default point markers: drawn while points are sparse, so a period with
+          // traffic in a single minute still shows (a lone point has no line to draw)
+          series: [{}, ...names.map((n, i) => ({ label: n, stroke: COLORS[i % COLORS.length], width: 2 }))],
           axes: [{}, { size: 60 }],
           scales: { x: { time: true, range: (u, min, max) => (xRange && xRange()) || [min, max] }, y: { range: (u, min, max) => [0, Math.max(1, max * 1.1)] } },
         }, data, area);
