@@ -192,6 +192,35 @@ class StatsTest {
     }
 
     @Test
+    void depthOverTimeComesFromTheSnapshots() throws Exception {
+        String q = configure("", "", new JsonObject());
+        client.pushMany(q, "p", List.of("d1", "d2", "d3", "d4"));
+        QueueClient.ackAll(http, pop(q, "p", null, 1), null);
+        // three pending in this minute's snapshot of the queue, and in the system's
+        awaitTrue(() -> lastDepth("?queue=" + q).equals(List.of(3L, 0L, 0L)), () -> depth("?queue=" + q).encode());
+        JsonObject system = depth("");
+        assertTrue(system.getJsonArray("timeSeries").size() >= 1, system.encode());
+        assertEquals(null, system.getValue("queue"));
+        assertEquals(400, http.get("/api/v1/analytics/depth?from=yesterday").status());
+    }
+
+    private JsonObject depth(String query) {
+        Http.Response r = http.get("/api/v1/analytics/depth" + query);
+        assertEquals(200, r.status(), r.body());
+        return r.json();
+    }
+
+    /** pending, processing and dead letters of the newest bucket, or an empty list. */
+    private List<Long> lastDepth(String query) {
+        JsonArray series = depth(query).getJsonArray("timeSeries");
+        if (series.isEmpty()) {
+            return List.of();
+        }
+        JsonObject last = series.getJsonObject(series.size() - 1);
+        return List.of(last.getLong("pending"), last.getLong("processing"), last.getLong("deadLetter"));
+    }
+
+    @Test
     void fastPathAddsNewMessagesAndReconcileCorrectsDeletes() throws Exception {
         String q = configure("", "", new JsonObject());
         JsonArray pushed = client.pushMany(q, "p", List.of("n1", "n2"));

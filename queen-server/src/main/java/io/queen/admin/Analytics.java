@@ -20,6 +20,7 @@ public final class Analytics {
     private static final String QUEUE_OPS = CounterSql.query("analytics_queue_ops");
     private static final String PARKED_REPLICAS = SqlFiles.query("analytics_parked_replicas");
     private static final String SYSTEM_METRICS = SqlFiles.query("analytics_system_metrics");
+    private static final String DEPTH = SqlFiles.query("analytics_depth");
 
     private final SqlClient db;
 
@@ -45,6 +46,11 @@ public final class Analytics {
     public Future<RowSet<Row>> parkedReplicas(OffsetDateTime from, OffsetDateTime to, int bucketMinutes,
                                               String queue) {
         return db.preparedQuery(PARKED_REPLICAS).execute(Tuple.of(from, to, bucketMinutes, queue));
+    }
+
+    /** Pending, processing and dead letters per bucket, of the whole system or one queue (stats snapshots). */
+    public Future<RowSet<Row>> depth(OffsetDateTime from, OffsetDateTime to, int bucketMinutes, String queue) {
+        return db.preparedQuery(DEPTH).execute(Tuple.of(from, to, queue, bucketMinutes));
     }
 
     /** system_metrics per replica and bucket, the minute rows merged. */

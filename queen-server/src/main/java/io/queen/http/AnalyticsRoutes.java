@@ -41,6 +41,7 @@ final class AnalyticsRoutes {
         router.get("/api/v1/analytics/queue-ops").handler(guard(this::queueOps));
         router.get("/api/v1/analytics/queue-parked-replicas").handler(guard(this::parkedReplicas));
         router.get("/api/v1/analytics/retention").handler(guard(this::retention));
+        router.get("/api/v1/analytics/depth").handler(guard(this::depth));
         router.get("/api/v1/analytics/postgres-stats").handler(guard(ctx ->
                 Responses.json(ctx, statistics.postgres(), document -> document)));
     }
@@ -48,6 +49,28 @@ final class AnalyticsRoutes {
     private static String filter(RoutingContext ctx, String name) {
         String value = ctx.request().getParam(name);
         return value == null || value.isEmpty() ? null : value;
+    }
+
+    // ---- depth (ours: the reference has no history of pending messages) ----
+
+    private void depth(RoutingContext ctx) {
+        TimeWindow w = TimeWindow.of(ctx, TimeWindow.LAST_HOUR);
+        String queue = filter(ctx, "queue");
+        Responses.json(ctx, analytics.depth(w.from(), w.to(), w.bucketMinutes(), queue), rows -> {
+            JsonOut out = w.writeHeader(new JsonOut(256 + rows.size() * 120).beginObject())
+                    .field("queue", queue)
+                    .field("pointCount", rows.size())
+                    .name("timeSeries").beginArray();
+            for (Row r : rows) {
+                out.beginObject().field("timestamp", JsonOut.millis(r.getOffsetDateTime("bucket")))
+                        .field("pending", r.getLong("pending_messages"))
+                        .field("processing", r.getLong("processing_messages"))
+                        .field("deadLetter", r.getLong("dead_letter_messages"))
+                        .field("total", r.getLong("total_messages"))
+                        .endObject();
+            }
+            return out.endArray().endObject().toString();
+        });
     }
 
     // ---- workers ----

@@ -1,4 +1,4 @@
-// Overview: totals now, and throughput, lag and dead letters over a chosen time range.
+// Overview: totals now, and throughput, lag, backlog and dead letters over a chosen time range.
 import { api, h, num, qs, replace, routeParams, setRouteParams } from '../lib.js';
 import { timeChart } from '../chart.js';
 
@@ -15,9 +15,8 @@ export async function render(el) {
   const win = () => span;
   const rate = timeChart(charts, 'Messages per second', ['in (pushed)', 'out (popped)'], win);
   const lag = timeChart(charts, 'Lag (ms)', ['average', 'max'], win);
-  const dlq = timeChart(charts, 'Dead letters per bucket', ['dead-lettered'], win);
-  const pending = timeChart(charts, 'Pending (sampled while open)', ['pending', 'processing'], win);
-  const samples = [[], [], []];
+  const dlq = timeChart(charts, 'Dead letters', ['in the DLQ', 'dead-lettered per bucket'], win);
+  const pending = timeChart(charts, 'Backlog', ['pending', 'processing'], win);
 
   async function refresh() {
     const minutes = RANGES.find(r => r[0] === range)?.[1] || 60;
@@ -25,9 +24,11 @@ export async function render(el) {
     const from = new Date(to.getTime() - minutes * 60000);
     span = [from.getTime() / 1000, to.getTime() / 1000];
     // worker-metrics, not /status: the latter lists every queue (1.4 MB at 10,000 queues)
-    const [overview, metrics] = await Promise.all([
+    const window = qs({ from: from.toISOString(), to: to.toISOString() });
+    const [overview, metrics, depth] = await Promise.all([
       api('/api/v1/resources/overview'),
-      api('/api/v1/analytics/worker-metrics' + qs({ from: from.toISOString(), to: to.toISOString() })),
+      api('/api/v1/analytics/worker-metrics' + window),
+      api('/api/v1/analytics/depth' + window), // the stats job's snapshots, one a minute
     ]);
     const m = overview.messages;
     replace(cards,
@@ -40,11 +41,15 @@ export async function render(el) {
     const t = points.map(p => new Date(p.timestamp).getTime() / 1000);
     rate.update(t, [points.map(p => p.pushPerSecond), points.map(p => p.popPerSecond)]);
     lag.update(t, [points.map(p => p.avgLagMs), points.map(p => p.maxLagMs)]);
-    dlq.update(t, [points.map(p => p.dlqCount)]);
-    samples[0].push(Date.now() / 1000); samples[1].push(m.pending); samples[2].push(m.processing);
-    if (samples[0].length > 720) samples.forEach(s => s.shift());
-    pending.update(samples[0], [samples[1], samples[2]]);
+    // the depth series and the per-bucket counts have their own times: joined on the union
+    const levels = depth.timeSeries || [];
+    const times = [...new Set([...t, ...levels.map(p => new Date(p.timestamp).getTime() / 1000)])].sort((a, b) => a - b);
+    const at = (list, time, f) => { const p = list.find(x => new Date(x.timestamp).getTime() / 1000 === time); return p ? f(p) : null; };
+    dlq.update(times, [times.map(x => at(levels, x, p => p.deadLetter)), times.map(x => at(points, x, p => p.dlqCount))]);
+    const lt = levels.map(p => new Date(p.timestamp).getTime() / 1000);
+    pending.update(lt, [levels.map(p => p.pending), levels.map(p => p.processing)]);
     el.dataset.points = String(points.length);
+    el.dataset.depthPoints = String(levels.length);
   }
   return { refresh, dispose() { [rate, lag, dlq, pending].forEach(c => c.dispose()); } };
 }

@@ -36,7 +36,7 @@ class DashboardBrowserTest {
     static void start() throws Exception {
         String base;
         server = TestServer.start(TestDirs.temp("queen-dash"), Map.of("QUEEN_METRICS_FLUSH_MS", "500",
-                "FILE_BUFFER_FLUSH_MS", "50"));
+                "FILE_BUFFER_FLUSH_MS", "50", "STATS_INTERVAL_MS", "500"));
         http = server.http;
         base = "http://127.0.0.1:" + server.port;
         browser = Browser.open(base);
@@ -142,6 +142,10 @@ class DashboardBrowserTest {
         long points = Long.parseLong(browser.until(d -> d.findElement(By.cssSelector(".page[data-points]"))
                 .getAttribute("data-points")));
         assertTrue(points > 0, "the overview charted " + points + " points");
+        // the backlog and dead-letter levels come from the stats job's snapshots
+        long depth = Long.parseLong(browser.until(d -> d.findElement(By.cssSelector(".page[data-depth-points]"))
+                .getAttribute("data-depth-points")));
+        assertTrue(depth > 0, "the backlog chart has " + depth + " points");
         assertEquals(4L, browser.js("return document.querySelectorAll('.chart canvas').length"));
         Number paint = (Number) browser.js("const p = performance.getEntriesByName('first-contentful-paint')[0];"
                 + " return p ? p.startTime : -1;");
