@@ -48,7 +48,7 @@ final class ReferenceOnlySettings {
         String lookup = "partition_lookup is updated inside each push transaction here; there is nothing to reconcile";
         REASONS.put("PARTITION_LOOKUP_RECONCILE_INTERVAL_MS", lookup);
         REASONS.put("PARTITION_LOOKUP_RECONCILE_LOOKBACK_SECONDS", lookup);
-        REASONS.put("WEBAPP_ROOT", "this server does not serve the reference's dashboard build");
+        REASONS.put("WEBAPP_ROOT", "this server serves its own dashboard, from its jar, at /; a dashboard build elsewhere is not read");
     }
 
     private ReferenceOnlySettings() {
