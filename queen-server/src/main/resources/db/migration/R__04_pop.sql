@@ -2,127 +2,29 @@
 -- Result rows carry the messages; when nothing could be handed out, a single row with a
 -- NULL r_id and a reason in r_status is returned (or no row at all).
 
+-- The partition pop of earlier builds: nothing calls it any more.
+DROP FUNCTION IF EXISTS queen.pop_partition_v1(uuid, text, text, text, integer, uuid, integer, integer, boolean,
+                                               text, timestamptz, text);
+
 -- Leases one partition for (group, lease id) and reads up to p_budget messages after the
 -- group's cursor. Returns no rows when the lease is held elsewhere or nothing is due; in
 -- that case the lease is not kept. A group's subscription row places every partition that
 -- has no cursor yet (no consumer row is seeded per partition: that cost grew with the queue).
-CREATE OR REPLACE FUNCTION queen.pop_partition_v1(
-    p_pid            uuid,
-    p_pname          text,
-    p_queue          text,
-    p_group          text,
-    p_budget         integer,
-    p_lease          uuid,
-    p_lease_seconds  integer,
-    p_delay_seconds  integer,
-    p_auto_ack       boolean,
-    p_sub_mode       text,
-    p_sub_from       timestamptz,
-    p_meta_partition text)
-RETURNS TABLE (r_status text, r_partition_id uuid, r_partition text, r_id uuid, r_txn text,
-               r_trace uuid, r_payload text, r_producer text, r_created_at timestamptz)
-LANGUAGE plpgsql AS $fn$
-#variable_conflict use_column
-DECLARE
-    v_cur_ts  timestamptz;
-    v_cur_id  uuid;
-    v_start   timestamptz;
-    v_n       integer;
-    v_last_ts timestamptz;
-    v_last_id uuid;
-    v_visible timestamptz := CASE WHEN p_delay_seconds > 0
-                                  THEN now() - make_interval(secs => p_delay_seconds)
-                                  ELSE 'infinity'::timestamptz END;
-BEGIN
-    INSERT INTO queen.partition_consumers AS pc
-           (partition_id, consumer_group, lease_acquired_at, lease_expires_at, worker_id,
-            batch_size, acked_count)
-    VALUES (p_pid, p_group, now(), now() + make_interval(secs => p_lease_seconds), p_lease,
-            p_budget, 0)
-    ON CONFLICT (partition_id, consumer_group) DO UPDATE
-       SET lease_acquired_at = now(),
-           lease_expires_at  = EXCLUDED.lease_expires_at,
-           worker_id         = p_lease,
-           batch_size        = p_budget,
-           acked_count       = 0
-     WHERE pc.lease_expires_at IS NULL OR pc.lease_expires_at <= now() OR pc.worker_id = p_lease
-    RETURNING pc.last_consumed_created_at, pc.last_consumed_id INTO v_cur_ts, v_cur_id;
-    IF NOT FOUND THEN
-        RETURN;
-    END IF;
-
-    -- A named group without a position starts where its subscription says (spec 1.10).
-    IF v_cur_ts IS NULL AND p_group <> '__QUEUE_MODE__' THEN
-        SELECT m.subscription_timestamp INTO v_start
-          FROM queen.consumer_groups_metadata m
-         WHERE m.consumer_group = p_group AND m.queue_name = p_queue
-           AND m.partition_name IN (p_pname, '') AND m.namespace = '' AND m.task = ''
-         ORDER BY (m.partition_name = '')
-         LIMIT 1;
-        IF v_start IS NULL AND p_sub_mode IS NOT NULL THEN
-            v_start := coalesce(p_sub_from, now());
-            INSERT INTO queen.consumer_groups_metadata
-                   (consumer_group, queue_name, partition_name, subscription_mode, subscription_timestamp)
-            VALUES (p_group, p_queue, p_meta_partition, p_sub_mode, v_start)
-            ON CONFLICT DO NOTHING;
-        END IF;
-        IF v_start IS NOT NULL THEN
-            v_cur_ts := v_start;
-            UPDATE queen.partition_consumers
-               SET last_consumed_created_at = v_start
-             WHERE partition_id = p_pid AND consumer_group = p_group
-               AND last_consumed_created_at IS NULL;
-        END IF;
-    END IF;
-
-    RETURN QUERY
-    SELECT 'ok'::text, p_pid, p_pname, m.id, m.transaction_id, m.trace_id, m.payload::text,
-           m.producer_sub, m.created_at
-      FROM queen.messages m
-     WHERE m.partition_id = p_pid
-       AND (m.created_at, m.id) > (coalesce(v_cur_ts, '-infinity'::timestamptz), v_cur_id)
-       AND m.created_at <= v_visible
-     ORDER BY m.created_at, m.id
-     LIMIT p_budget;
-    GET DIAGNOSTICS v_n = ROW_COUNT;
-
-    IF v_n = 0 THEN
-        UPDATE queen.partition_consumers
-           SET lease_expires_at = NULL, lease_acquired_at = NULL, worker_id = NULL,
-               batch_size = 0, acked_count = 0
-         WHERE partition_id = p_pid AND consumer_group = p_group AND worker_id = p_lease;
-    ELSIF p_auto_ack THEN
-        SELECT m.created_at, m.id INTO v_last_ts, v_last_id
-          FROM queen.messages m
-         WHERE m.partition_id = p_pid
-           AND (m.created_at, m.id) > (coalesce(v_cur_ts, '-infinity'::timestamptz), v_cur_id)
-           AND m.created_at <= v_visible
-         ORDER BY m.created_at, m.id
-         OFFSET v_n - 1 LIMIT 1;
-        UPDATE queen.partition_consumers
-           SET last_consumed_created_at = v_last_ts, last_consumed_id = v_last_id,
-               last_consumed_at = now(),
-               lease_expires_at = NULL, lease_acquired_at = NULL, worker_id = NULL,
-               batch_size = 0, acked_count = 0,
-               total_messages_consumed = total_messages_consumed + v_n,
-               total_batches_consumed = total_batches_consumed + 1
-         WHERE partition_id = p_pid AND consumer_group = p_group AND worker_id = p_lease;
-        INSERT INTO queen.messages_consumed (partition_id, consumer_group, messages_completed)
-        VALUES (p_pid, p_group, v_n);
-    ELSIF v_n < p_budget THEN
-        -- acking everything that was handed out must release the lease
-        UPDATE queen.partition_consumers
-           SET batch_size = v_n
-         WHERE partition_id = p_pid AND consumer_group = p_group AND worker_id = p_lease;
-    END IF;
-END;
-$fn$;
-
--- A byte limit on pop answers (QUEEN_MAX_POP_BYTES): until now an answer was bounded by its
--- message count only, so a pop of many large messages could exhaust the server's heap. The
--- partition function cuts its page where the payloads reach the limit (the first message
--- always goes); a multi-partition pop shares the limit across partitions. pop_v1 and
--- pop_partition_v2 keep their signatures for the stored-function contract, without a limit.
+-- The page also stops where the payloads reach p_max_bytes (QUEEN_MAX_POP_BYTES; the first
+-- message always goes), so a pop of many large messages cannot exhaust the server's heap; a
+-- multi-partition pop shares the limit across partitions. pop_v1 and pop_partition_v2 keep
+-- their signatures, without a limit, for servers of earlier builds on the same database.
+--
+-- A wildcard pop with auto-ack, the single-message consumer's usual call, is written lean
+-- (measured: most of its cost was writes that no other session ever reads).
+--
+--  * No lease is written for an auto-acked pop. The consumer row is locked until commit, which
+--    keeps every other consumer of the group out of the partition just as well, and the lease
+--    columns stay NULL, so the cursor update touches no indexed column and stays a HOT update.
+--    Before, the pop set worker_id (indexed) and cleared it again: two index-changing updates
+--    per pop.
+--  * The ready row is settled by the function that moved the cursor, from the partition's
+--    newest message read under the ready row's lock, instead of re-reading cursor and lookup.
 CREATE OR REPLACE FUNCTION queen.pop_partition_v3(
     p_pid            uuid,
     p_pname          text,
@@ -477,16 +379,7 @@ LANGUAGE sql AS $fn$
                                p_auto_ack, p_sub_mode, p_sub_from, NULL)
 $fn$;
 
--- A wildcard pop with auto-ack, the single-message consumer's usual call, written lean
--- (measured: most of its cost was writes that no other session ever reads).
---
---  * No lease is written for an auto-acked pop. The consumer row is locked until commit, which
---    keeps every other consumer of the group out of the partition just as well, and the lease
---    columns stay NULL, so the cursor update touches no indexed column and stays a HOT update.
---    Before, the pop set worker_id (indexed) and cleared it again: two index-changing updates
---    per pop.
---  * The ready row is settled by the function that moved the cursor, from the partition's
---    newest message read under the ready row's lock, instead of re-reading cursor and lookup.
+-- pop_partition_v3 without a byte limit: the signature of earlier builds.
 CREATE OR REPLACE FUNCTION queen.pop_partition_v2(
     p_pid            uuid,
     p_pname          text,
