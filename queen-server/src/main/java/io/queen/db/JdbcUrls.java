@@ -26,7 +26,10 @@ final class JdbcUrls {
                 .append("?ApplicationName=queen-jvm-migrations")
                 // several hosts: the one that accepts writes, as PrimaryLocator picks for the pools
                 .append("&targetServerType=primary")
-                .append("&connectTimeout=").append(Math.max(1, (db.connectTimeoutMs + 999) / 1000));
+                .append("&connectTimeout=").append(Math.max(1, (db.connectTimeoutMs + 999) / 1000))
+                // as on the pools' connections: no NOTICEs ("already exists, skipping"), which
+                // Flyway would log as warnings on every fresh start
+                .append("&options=").append(encode("-c client_min_messages=warning"));
         switch (db.tls) {
             case OFF -> url.append("&sslmode=disable");
             case ENCRYPT -> url.append("&sslmode=require&sslfactory=org.postgresql.ssl.NonValidatingFactory");
