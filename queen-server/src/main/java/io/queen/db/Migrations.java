@@ -151,6 +151,12 @@ public final class Migrations {
     }
 
     private static void report(MigrateResult result) {
+        if (result.initialSchemaVersion == null) {
+            // a new database: the list of every file says nothing (V000_1, for one, did nothing)
+            LOG.info("Schema created: version {} ({} migrations)", result.targetSchemaVersion,
+                    result.migrationsExecuted);
+            return;
+        }
         for (MigrateOutput applied : result.migrations) {
             LOG.info("Applied migration {} ({})", applied.version.isEmpty() ? "R" : applied.version,
                     applied.description);
