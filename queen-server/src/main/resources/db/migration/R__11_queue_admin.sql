@@ -59,3 +59,29 @@ BEGIN
     RETURN QUERY SELECT v_queue, v_partition;
 END;
 $fn$;
+
+-- An operator's "clear": deletes every message of queue p_name (their dead letters and traces
+-- cascade) and keeps the queue, its settings, partitions and consumer cursors. The lookup then
+-- forgets the emptied partitions, so that wildcard pops stop visiting them, and the statistics
+-- job recounts them. A push that commits during the clear keeps its messages. Returns the
+-- number of messages deleted, NULL when there is no such queue.
+CREATE OR REPLACE FUNCTION queen.clear_queue_v1(p_name text)
+RETURNS bigint
+LANGUAGE plpgsql AS $fn$
+DECLARE
+    v_pids uuid[];
+    v_n    bigint;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM queen.queues WHERE name = p_name) THEN
+        RETURN NULL;
+    END IF;
+    SELECT coalesce(array_agg(pt.id), '{}') INTO v_pids
+      FROM queen.partitions pt JOIN queen.queues q ON q.id = pt.queue_id
+     WHERE q.name = p_name;
+    DELETE FROM queen.messages WHERE partition_id = ANY (v_pids);
+    GET DIAGNOSTICS v_n = ROW_COUNT;
+    PERFORM queen.trim_partition_lookup_v1(v_pids);
+    PERFORM queen.stats_mark_dirty_v1(v_pids);
+    RETURN v_n;
+END;
+$fn$;

@@ -149,3 +149,16 @@ export function pretty(value) {
   }
   return JSON.stringify(value, null, 2);
 }
+
+/** A filter form over named inputs: submitting copies their values into state, back to the first page, and calls go. */
+export function filterForm(inputs, state, go) {
+  return h('form', { class: 'bar', onsubmit: ev => {
+    ev.preventDefault();
+    for (const [field, input] of Object.entries(inputs)) state[field] = input.value.trim();
+    state.offset = 0;
+    go();
+  } }, Object.values(inputs), h('button', { class: 'primary', type: 'submit' }, 'Filter'));
+}
+
+/** A datetime-local input's value as an ISO instant; '' stays ''. */
+export function isoTime(value) { return value ? new Date(value).toISOString() : ''; }

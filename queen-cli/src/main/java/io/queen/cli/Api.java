@@ -87,6 +87,13 @@ final class Api implements AutoCloseable {
         return answer;
     }
 
+    JsonNode clearQueue(String name) {
+        ObjectNode answer = Session.JSON.createObjectNode();
+        answer.put("queue", name);
+        answer.put("deleted", admin.clearQueue(name));
+        return answer;
+    }
+
     /** The server's per-item results, as the client reports them. */
     ArrayNode push(String queue, List<Item> items) {
         List<OutgoingMessage> messages = new ArrayList<>(items.size());

@@ -3,7 +3,6 @@ package io.queen.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.queen.cli.out.Column;
-import io.queen.cli.out.Progress;
 import io.queen.cli.out.View;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -134,32 +133,14 @@ final class QueueCommands {
         }
 
         @Command(name = "clear", description = {"Deletes every message of a queue, keeping the queue.",
-            "Its options and consumer groups stay. Message by message: the server has no bulk call."})
+            "Its options, partitions and consumer groups stay."})
         static final class Clear extends Base {
             @Parameters(paramLabel = "QUEUE")
             String queue;
 
             @Override
             void execute() {
-                long deleted = 0;
-                try (Progress progress = session().progress("clear " + queue, -1)) {
-                    while (true) {
-                        JsonNode page = api().messages(Map.of("queue", queue, "from", "1970-01-01T00:00:00Z",
-                                "limit", "500"));
-                        if (page.path("messages").isEmpty()) {
-                            break;
-                        }
-                        for (JsonNode message : page.path("messages")) {
-                            api().deleteMessage(message.path("partitionId").asText(), message.path("transactionId").asText());
-                            deleted++;
-                            progress.advance(1);
-                        }
-                    }
-                }
-                ObjectNode answer = Session.JSON.createObjectNode();
-                answer.put("queue", queue);
-                answer.put("deleted", deleted);
-                session().print(answer, View.AUTO);
+                session().print(api().clearQueue(queue), View.AUTO);
             }
         }
     }

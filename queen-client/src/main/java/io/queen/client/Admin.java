@@ -88,6 +88,17 @@ public final class Admin {
         return r != null && r.path("existed").asBoolean(false);
     }
 
+    /**
+     * Deletes every message of a queue and keeps the queue, its settings and consumer groups.
+     *
+     * @return how many messages were deleted
+     * @throws QueenException (404) when the queue does not exist
+     */
+    public long clearQueue(String queue) {
+        JsonNode r = t.json("DELETE", "/api/v1/queues/" + enc(queue) + "/clear", null, Transport.Retry.IDEMPOTENT);
+        return r == null ? 0 : r.path("deleted").asLong();
+    }
+
     /** {@code GET /api/v1/resources/namespaces}. */
     public JsonNode namespaces() {
         return get("/api/v1/resources/namespaces");

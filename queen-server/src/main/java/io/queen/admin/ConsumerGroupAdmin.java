@@ -92,9 +92,24 @@ public final class ConsumerGroupAdmin {
                 .compose(v -> change.apply(conn)));
     }
 
-    /** @param group null: every group */
+    /** Every partition of one group ({@code group}), or of every group (null). */
     public Future<java.util.List<PartitionState>> partitions(String group) {
-        return db.preparedQuery(PARTITIONS).execute(Tuple.of(group)).map(rows -> {
+        return partitions(group, null, null, Integer.MAX_VALUE, 0);
+    }
+
+    /**
+     * The partitions of a page of (group, queue) pairs, in group and queue order.
+     *
+     * @param group  null: any group
+     * @param queue  null: any queue
+     * @param search null: no search; else part of the group's or the queue's name, any case
+     */
+    public Future<java.util.List<PartitionState>> partitions(String group, String queue, String search, int pairs,
+                                                             int skipPairs) {
+        Tuple args = Tuple.tuple().addString(group).addString(queue)
+                .addString(search == null || search.isEmpty() ? null : search).addInteger(pairs)
+                .addInteger(skipPairs);
+        return db.preparedQuery(PARTITIONS).execute(args).map(rows -> {
             java.util.List<PartitionState> states = new java.util.ArrayList<>(rows.size());
             for (Row r : rows) {
                 states.add(new PartitionState(r.getString("consumer_group"), r.getString("queue_name"),

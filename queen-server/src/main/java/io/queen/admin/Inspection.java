@@ -20,7 +20,8 @@ public final class Inspection {
     private static final String COUNTS = SqlFiles.query("partition_counts");
     private static final String STATUS = SqlFiles.query("message_status");
 
-    private static final String QUEUES = withCounts("resources_queues");
+    private static final String QUEUE_PAGE = withCounts("queue_page")
+            .replace("/*scoped_queues*/", SqlFiles.query("scoped_queues"));
     private static final String QUEUE = withCounts("resources_queue");
     private static final String STATUS_QUEUE = withCounts("status_queue");
     private static final String NAMESPACES = withCounts("resources_namespaces");
@@ -65,8 +66,12 @@ public final class Inspection {
         return SqlFiles.query(name).replace("/*message_status*/", STATUS);
     }
 
-    public Future<RowSet<Row>> queues() {
-        return db.preparedQuery(QUEUES).execute(Tuple.of(null));
+    /** The first row carries the number of matching queues; queue columns are NULL when the page is empty. */
+    public Future<RowSet<Row>> queues(QueueListing l) {
+        Tuple args = Tuple.tuple().addString(null).addString(l.namespace()).addString(l.task())
+                .addString(l.search() == null || l.search().isEmpty() ? null : l.search())
+                .addInteger(l.limit()).addInteger(l.offset());
+        return db.preparedQuery(QUEUE_PAGE.replace("/*order*/", l.orderBy())).execute(args);
     }
 
     /** Empty when the queue does not exist. */
@@ -74,9 +79,13 @@ public final class Inspection {
         return db.preparedQuery(QUEUE).execute(Tuple.of(name));
     }
 
-    /** The status view of one queue: settings plus partitions; empty when it does not exist. */
-    public Future<RowSet<Row>> queueStatus(String name) {
-        return db.preparedQuery(STATUS_QUEUE).execute(Tuple.of(name));
+    /**
+     * The status view of one queue: settings, totals and a page of its partitions (those whose
+     * name contains {@code search}, any case; null: all); empty when the queue does not exist.
+     */
+    public Future<RowSet<Row>> queueStatus(String name, String search, int limit, int offset) {
+        return db.preparedQuery(STATUS_QUEUE).execute(Tuple.of(name, search == null || search.isEmpty() ? null : search,
+                limit, offset));
     }
 
     public Future<RowSet<Row>> namespaces() {

@@ -8,10 +8,11 @@ import io.vertx.sqlclient.Tuple;
 
 import java.util.UUID;
 
-/** Creating, configuring and deleting queues. */
+/** Creating, configuring, clearing and deleting queues. */
 public final class QueueAdmin {
     private static final String CONFIGURE = SqlFiles.query("configure");
     private static final String DELETE = SqlFiles.query("delete_queue");
+    private static final String CLEAR = SqlFiles.query("clear_queue");
     private static final String DELETE_PARTITIONS = SqlFiles.query("delete_queue_partitions");
     /** A queue's partitions go this many per statement (a second or so each). */
     private static final int PARTITIONS_PER_STATEMENT = 5_000;
@@ -59,6 +60,16 @@ public final class QueueAdmin {
     public Future<Boolean> delete(String queue) {
         return deletePartitions(queue).compose(v -> db.preparedQuery(DELETE).execute(Tuple.of(queue)))
                 .map(rows -> rows.iterator().next().getBoolean(0));
+    }
+
+    /**
+     * Deletes every message of the queue and keeps the queue with its settings, partitions and
+     * consumer groups.
+     *
+     * @return how many messages were deleted; null when the queue does not exist
+     */
+    public Future<Long> clear(String queue) {
+        return db.preparedQuery(CLEAR).execute(Tuple.of(queue)).map(rows -> rows.iterator().next().getLong(0));
     }
 
     private Future<Void> deletePartitions(String queue) {

@@ -46,10 +46,9 @@ final class ConsumerGroupRoutes {
         // optional, for the dashboard: without them the answer is every pair, as before
         String queue = ctx.request().getParam("queue");
         String search = ctx.request().getParam("search");
-        String needle = search == null || search.isEmpty() ? null : search.toLowerCase(java.util.Locale.ROOT);
         int limit = Bodies.queryInt(ctx, "limit", Integer.MAX_VALUE, 1);
         int offset = Bodies.queryInt(ctx, "offset", 0, 0);
-        groups.partitions(null).onComplete(ar -> {
+        groups.partitions(null, queue, search, limit, offset).onComplete(ar -> {
             if (ar.failed()) {
                 Responses.failure(ctx, ar.cause());
                 return;
@@ -59,21 +58,8 @@ final class ConsumerGroupRoutes {
                 byGroupAndQueue.computeIfAbsent(p.group() + "\u0000" + p.queue(), k -> new ArrayList<>()).add(p);
             }
             JsonOut out = new JsonOut().beginArray();
-            int skipped = 0;
-            int written = 0;
             for (List<PartitionState> rows : byGroupAndQueue.values()) {
                 PartitionState first = rows.get(0);
-                if ((queue != null && !queue.equals(first.queue())) || (needle != null
-                        && !first.group().toLowerCase(java.util.Locale.ROOT).contains(needle)
-                        && !first.queue().toLowerCase(java.util.Locale.ROOT).contains(needle))) {
-                    continue;
-                }
-                if (skipped++ < offset) {
-                    continue;
-                }
-                if (written++ == limit) {
-                    break;
-                }
                 long withLag = rows.stream().filter(p -> p.offsetLag() > 0).count();
                 long totalLag = rows.stream().mapToLong(PartitionState::offsetLag).sum();
                 long maxTimeLag = rows.stream().mapToLong(PartitionState::timeLagSeconds).max().orElse(0);

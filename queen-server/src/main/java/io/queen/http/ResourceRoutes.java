@@ -1,6 +1,7 @@
 package io.queen.http;
 
 import io.queen.admin.Inspection;
+import io.queen.admin.QueueListing;
 import io.queen.admin.QueueAdmin;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
@@ -12,7 +13,8 @@ import static io.queen.http.MessageRoutes.guard;
 
 /**
  * Everything under /api/v1/resources (spec 3.8): the overview, queues with their partitions,
- * namespaces and tasks (reads on the background pool), and deleting a queue.
+ * namespaces and tasks (reads on the background pool), and deleting a queue; also clearing a
+ * queue's messages (DELETE /api/v1/queues/:queue/clear, ADMIN like deleting it).
  */
 final class ResourceRoutes {
     private final Inspection inspection;
@@ -28,6 +30,8 @@ final class ResourceRoutes {
         router.get("/api/v1/resources/queues").handler(guard(this::queues));
         router.get("/api/v1/resources/queues/:queue").handler(guard(this::queue));
         router.delete("/api/v1/resources/queues/:queue").handler(guard(this::deleteQueue));
+        // the path Queen's JS client uses for "clear" (spec 3.19; the reference has no such route)
+        router.delete("/api/v1/queues/:queue/clear").handler(guard(this::clearQueue));
         router.get("/api/v1/resources/namespaces").handler(guard(ctx -> groups(ctx, inspection.namespaces(),
                 "namespaces", "namespace")));
         router.get("/api/v1/resources/tasks").handler(guard(ctx -> groups(ctx, inspection.tasks(), "tasks", "task")));
@@ -66,38 +70,42 @@ final class ResourceRoutes {
         // without these parameters the answer is the whole listing, as in spec 3.8
         boolean paged = ctx.request().params().contains("limit") || ctx.request().params().contains("offset")
                 || ctx.request().params().contains("search") || ctx.request().params().contains("sort");
-        String search = ctx.request().getParam("search");
-        java.util.Comparator<Row> order = QueueOrder.parse(ctx.request().getParam("sort"));
-        int limit = Bodies.queryInt(ctx, "limit", 100, 1);
-        int offset = Bodies.queryInt(ctx, "offset", 0, 0);
-        Responses.json(ctx, inspection.queues(), rows -> {
-            java.util.List<Row> matching = QueueOrder.select(rows, null, null, search, order);
-            int from = paged ? Math.min(offset, matching.size()) : 0;
-            int to = paged ? (int) Math.min(matching.size(), (long) offset + limit) : matching.size();
-            JsonOut out = new JsonOut(256 + (to - from) * 256).beginObject().name("queues").beginArray();
-            for (Row r : matching.subList(from, to)) {
-                queueSummary(out, r);
-            }
+        QueueListing listing = QueueOrder.listing(ctx, null, null, paged ? 100 : Integer.MAX_VALUE);
+        Responses.json(ctx, inspection.queues(listing), rows -> {
+            JsonOut out = new JsonOut(256 + rows.size() * 256).beginObject().name("queues").beginArray();
+            long total = queueSummaries(out, rows);
             out.endArray();
             if (paged) {
-                out.name("pagination").beginObject().field("limit", limit).field("offset", offset).endObject()
-                        .field("total", matching.size());
+                out.name("pagination").beginObject().field("limit", listing.limit())
+                        .field("offset", listing.offset()).endObject().field("total", total);
             }
             return out.endObject().toString();
         });
     }
 
-    /** One queue of a listing (resources and status share the shape). */
-    static void queueSummary(JsonOut out, Row r) {
-        out.beginObject()
-                .field("id", r.getUUID("id")).field("name", r.getString("name"))
-                .field("namespace", r.getString("namespace")).field("task", r.getString("task"))
-                .field("createdAt", JsonOut.millis(r.getOffsetDateTime("created_at")))
-                .field("partitions", r.getLong("partitions"))
-                .name("messages").beginObject()
-                .field("total", r.getLong("total")).field("pending", r.getLong("pending"))
-                .field("processing", r.getLong("processing"))
-                .endObject().endObject();
+    /**
+     * The queues of a listing page (resources and status share the shape).
+     *
+     * @return the number of queues matching the listing's filters, on all pages
+     */
+    static long queueSummaries(JsonOut out, RowSet<Row> rows) {
+        long matching = 0;
+        for (Row r : rows) {
+            matching = r.getLong("matching_total");
+            if (r.getUUID("id") == null) {
+                continue; // an empty page
+            }
+            out.beginObject()
+                    .field("id", r.getUUID("id")).field("name", r.getString("name"))
+                    .field("namespace", r.getString("namespace")).field("task", r.getString("task"))
+                    .field("createdAt", JsonOut.millis(r.getOffsetDateTime("created_at")))
+                    .field("partitions", r.getLong("partitions"))
+                    .name("messages").beginObject()
+                    .field("total", r.getLong("total")).field("pending", r.getLong("pending"))
+                    .field("processing", r.getLong("processing"))
+                    .endObject().endObject();
+        }
+        return matching;
     }
 
     private void queue(RoutingContext ctx) {
@@ -165,6 +173,20 @@ final class ResourceRoutes {
                         .endObject().endObject();
             }
             return out.endArray().endObject().toString();
+        });
+    }
+
+    private void clearQueue(RoutingContext ctx) {
+        String queue = ctx.pathParam("queue");
+        queueAdmin.clear(queue).onComplete(ar -> {
+            if (ar.failed()) {
+                Responses.failure(ctx, ar.cause());
+            } else if (ar.result() == null) {
+                Responses.error(ctx, 404, "Queue not found");
+            } else {
+                Responses.json(ctx, 200, new JsonOut().beginObject().field("cleared", true).field("queue", queue)
+                        .field("deleted", ar.result()).endObject().toString());
+            }
         });
     }
 

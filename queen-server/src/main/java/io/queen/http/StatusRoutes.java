@@ -2,6 +2,7 @@ package io.queen.http;
 
 import io.queen.admin.Inspection;
 import io.queen.admin.Inspection.MessageFilter;
+import io.queen.admin.QueueListing;
 import io.queen.admin.Statistics;
 import io.queen.admin.Statistics.Scope;
 import io.queen.buffer.FileBufferClient;
@@ -14,9 +15,6 @@ import io.vertx.sqlclient.RowSet;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Set;
 
 import static io.queen.http.MessageRoutes.guard;
@@ -69,32 +67,24 @@ final class StatusRoutes {
     }
 
     private void queues(RoutingContext ctx) {
-        String namespace = ctx.request().getParam("namespace");
-        String task = ctx.request().getParam("task");
-        String search = ctx.request().getParam("search");
-        Comparator<Row> order = QueueOrder.parse(ctx.request().getParam("sort"));
-        int limit = Bodies.queryInt(ctx, "limit", 100, 1);
-        int offset = Bodies.queryInt(ctx, "offset", 0, 0);
-        inspection.queues().onComplete(ar -> {
-            if (ar.failed()) {
-                Responses.failure(ctx, ar.cause());
-                return;
-            }
-            List<Row> matching = QueueOrder.select(ar.result(), namespace, task, search, order);
-            int from = Math.min(offset, matching.size());
-            int to = (int) Math.min(matching.size(), (long) offset + limit);
+        QueueListing listing = QueueOrder.listing(ctx, ctx.request().getParam("namespace"),
+                ctx.request().getParam("task"), 100);
+        Responses.json(ctx, inspection.queues(listing), rows -> {
             JsonOut out = new JsonOut().beginObject().name("queues").beginArray();
-            for (Row r : matching.subList(from, to)) {
-                ResourceRoutes.queueSummary(out, r);
-            }
-            out.endArray().name("pagination").beginObject().field("limit", limit).field("offset", offset)
-                    .endObject().field("total", matching.size());
-            Responses.json(ctx, 200, out.endObject().toString());
+            long total = ResourceRoutes.queueSummaries(out, rows);
+            return out.endArray().name("pagination").beginObject().field("limit", listing.limit())
+                    .field("offset", listing.offset()).endObject().field("total", total).endObject().toString();
         });
     }
 
     private void queue(RoutingContext ctx) {
-        inspection.queueStatus(ctx.pathParam("queue")).onComplete(ar -> {
+        // without these parameters every partition is listed, as in spec 3.12
+        boolean paged = ctx.request().params().contains("limit") || ctx.request().params().contains("offset")
+                || ctx.request().params().contains("search");
+        int limit = Bodies.queryInt(ctx, "limit", paged ? 100 : Integer.MAX_VALUE, 1);
+        int offset = Bodies.queryInt(ctx, "offset", 0, 0);
+        inspection.queueStatus(ctx.pathParam("queue"), ctx.request().getParam("search"), limit, offset)
+                .onComplete(ar -> {
             if (ar.failed()) {
                 Responses.failure(ctx, ar.cause());
                 return;
@@ -118,16 +108,12 @@ final class StatusRoutes {
                     .field("deadLetterQueue", first.getBoolean("dead_letter_queue"))
                     .endObject().endObject()
                     .name("partitions").beginArray();
-            long[] totals = new long[5];
             for (Row r : ar.result()) {
                 if (r.getUUID("partition_id") == null) {
                     continue;
                 }
                 long[] counts = {r.getLong("total"), r.getLong("pending"), r.getLong("processing"),
                         r.getLong("completed"), r.getLong("dead_letter")};
-                for (int i = 0; i < counts.length; i++) {
-                    totals[i] += counts[i];
-                }
                 out.beginObject()
                         .field("id", r.getUUID("partition_id")).field("name", r.getString("partition_name"))
                         .field("createdAt", JsonOut.millis(r.getOffsetDateTime("partition_created_at")));
@@ -141,11 +127,18 @@ final class StatusRoutes {
                         .field("newestMessage", JsonOut.micros(r.getOffsetDateTime("newest")))
                         .endObject();
             }
+            // the totals are over all the queue's partitions, whatever the page
+            long[] totals = {first.getLong("sum_total"), first.getLong("sum_pending"), first.getLong("sum_processing"),
+                    first.getLong("sum_completed"), first.getLong("sum_dead_letter")};
             out.endArray().name("totals").beginObject();
             counts(out.name("messages"), totals);
             out.field("total", totals[0]).field("pending", totals[1]).field("processing", totals[2])
-                    .field("completed", totals[3]).field("failed", 0).field("deadLetter", totals[4]);
-            Responses.json(ctx, 200, out.endObject().endObject().toString());
+                    .field("completed", totals[3]).field("failed", 0).field("deadLetter", totals[4]).endObject();
+            if (paged) {
+                out.name("pagination").beginObject().field("limit", limit).field("offset", offset).endObject()
+                        .field("partitionsTotal", first.getLong("partitions_matching"));
+            }
+            Responses.json(ctx, 200, out.endObject().toString());
         });
     }
 

@@ -1,20 +1,24 @@
 // Dead letters: filtered and paged by the server; retry or delete one or many.
-import { api, h, qs, replace, table, time, session, confirmAction, toast, pager, routeParams, setRouteParams } from '../lib.js';
+import { api, h, qs, replace, table, time, session, confirmAction, toast, pager, routeParams, setRouteParams, filterForm, isoTime } from '../lib.js';
 
 const LIMIT = 50;
+const FIELDS = ['queue', 'consumerGroup', 'partition', 'from', 'to'];
 
 export async function render(el) {
   const p = routeParams();
-  const state = { queue: p.get('queue') || '', consumerGroup: p.get('consumerGroup') || '', offset: Number(p.get('offset') || 0) };
-  const queue = h('input', { name: 'queue', placeholder: 'queue', value: state.queue });
-  const group = h('input', { name: 'consumerGroup', placeholder: 'consumer group', value: state.consumerGroup });
+  const state = Object.fromEntries(FIELDS.map(f => [f, p.get(f) || '']));
+  state.offset = Number(p.get('offset') || 0);
+  const inputs = {
+    queue: h('input', { name: 'queue', placeholder: 'queue', value: state.queue }),
+    consumerGroup: h('input', { name: 'consumerGroup', placeholder: 'consumer group', value: state.consumerGroup }),
+    partition: h('input', { name: 'partition', placeholder: 'partition', value: state.partition }),
+    from: h('input', { name: 'from', type: 'datetime-local', title: 'failed at or after', value: state.from }),
+    to: h('input', { name: 'to', type: 'datetime-local', title: 'failed at or before', value: state.to }),
+  };
   const selected = new Map();
   const body = h('div');
   const bulk = h('div', { class: 'bar' });
-  el.append(h('h1', {}, 'Dead letters'),
-    h('form', { class: 'bar', onsubmit: ev => {
-      ev.preventDefault(); state.queue = queue.value.trim(); state.consumerGroup = group.value.trim(); state.offset = 0; refresh();
-    } }, queue, group, h('button', { class: 'primary', type: 'submit' }, 'Filter')), bulk, body);
+  el.append(h('h1', {}, 'Dead letters'), filterForm(inputs, state, () => refresh()), bulk, body);
 
   const key = m => m.partitionId + '/' + m.transactionId;
   const msgPath = m => `/api/v1/messages/${m.partitionId}/${encodeURIComponent(m.transactionId)}`;
@@ -40,8 +44,9 @@ export async function render(el) {
   }
 
   async function refresh() {
-    setRouteParams({ queue: state.queue, consumerGroup: state.consumerGroup, offset: state.offset || '' });
-    const r = await api('/api/v1/dlq' + qs({ queue: state.queue, consumerGroup: state.consumerGroup, limit: LIMIT, offset: state.offset }));
+    setRouteParams({ ...Object.fromEntries(FIELDS.map(f => [f, state[f]])), offset: state.offset || '' });
+    const r = await api('/api/v1/dlq' + qs({ queue: state.queue, consumerGroup: state.consumerGroup, partition: state.partition,
+      from: isoTime(state.from), to: isoTime(state.to), limit: LIMIT, offset: state.offset }));
     const present = new Set(r.messages.map(key));
     for (const k of [...selected.keys()]) if (!present.has(k)) selected.delete(k);
     const pick = m => h('input', { type: 'checkbox', class: 'pick', checked: selected.has(key(m)), onchange: ev => {

@@ -1,5 +1,5 @@
 // Message browser: filters are sent to the server, which pages the listing.
-import { api, h, num, qs, replace, table, time, badge, pager, routeParams, setRouteParams } from '../lib.js';
+import { api, h, num, qs, replace, table, time, badge, pager, routeParams, setRouteParams, filterForm, isoTime } from '../lib.js';
 
 const FIELDS = ['queue', 'partition', 'status', 'from', 'to'];
 
@@ -17,20 +17,13 @@ export async function render(el) {
     to: h('input', { name: 'to', type: 'datetime-local', value: state.to }),
   };
   const body = h('div');
-  const form = h('form', { class: 'bar', onsubmit: ev => {
-    ev.preventDefault();
-    for (const f of FIELDS) state[f] = inputs[f].value.trim();
-    state.offset = 0;
-    refresh();
-  } }, Object.values(inputs), h('button', { class: 'primary', type: 'submit' }, 'Filter'));
-  el.append(h('h1', {}, 'Messages'), form,
+  el.append(h('h1', {}, 'Messages'), filterForm(inputs, state, () => refresh()),
     h('p', { class: 'muted' }, 'Without a time range the last hour is shown.'), body);
 
   async function refresh() {
     setRouteParams({ ...Object.fromEntries(FIELDS.map(f => [f, state[f]])), offset: state.offset || '' });
-    const iso = v => v ? new Date(v).toISOString() : '';
     const r = await api('/api/v1/messages' + qs({ queue: state.queue, partition: state.partition, status: state.status,
-      from: iso(state.from), to: iso(state.to), limit: state.limit, offset: state.offset }));
+      from: isoTime(state.from), to: isoTime(state.to), limit: state.limit, offset: state.offset }));
     replace(body, table([
       ['Transaction', m => h('a', { href: `#/messages/${m.partitionId}/${encodeURIComponent(m.transactionId)}` }, m.transactionId)],
       ['Queue', m => m.queue], ['Partition', m => m.partition], ['Status', m => badge(m.status)],

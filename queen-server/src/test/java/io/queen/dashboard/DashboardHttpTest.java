@@ -203,6 +203,91 @@ class DashboardHttpTest {
         assertTrue(server.http.get("/api/v1/consumer-groups").array().size() >= 3, "unchanged without parameters");
     }
 
+    @Test
+    void queueListingSortsByCountsAndPagesEmptyPages() {
+        String tag = "dashsort" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Integer> pending = Map.of(tag + "-a", 3, tag + "-b", 1, tag + "-c", 2);
+        pending.forEach((q, n) -> push(q, "Default", n));
+        // sorting by a count uses the statistics job's per-queue sums
+        assertEquals(200, server.http.post("/api/v1/stats/refresh", (String) null).status());
+        JsonObject page = server.http.get("/api/v1/status/queues?search=" + tag + "&sort=-pending&limit=10").json();
+        assertEquals(List.of(tag + "-a", tag + "-c", tag + "-b"), names(page));
+        assertEquals(List.of(3L, 2L, 1L), page.getJsonArray("queues").stream()
+                .map(q -> ((JsonObject) q).getJsonObject("messages").getLong("pending")).toList(), "live counts");
+        JsonObject ascending = server.http.get("/api/v1/resources/queues?search=" + tag + "&sort=total").json();
+        assertEquals(List.of(tag + "-b", tag + "-c", tag + "-a"), names(ascending));
+
+        JsonObject beyond = server.http.get("/api/v1/status/queues?search=" + tag + "&limit=10&offset=10").json();
+        assertEquals(List.of(), names(beyond));
+        assertEquals(3, beyond.getInteger("total"), "an empty page still says how many match");
+        JsonObject none = server.http.get("/api/v1/status/queues?search=" + tag + "-none").json();
+        assertEquals(0, none.getInteger("total"));
+    }
+
+    @Test
+    void queueStatusPagesAndSearchesPartitionsWithTotalsOverAll() {
+        String q = "dashparts" + UUID.randomUUID().toString().substring(0, 8);
+        for (int i = 0; i < 5; i++) {
+            push(q, "p" + i, i + 1);
+        }
+        push(q, "other", 4);
+        JsonObject page = server.http.get("/api/v1/status/queues/" + q + "?search=P&limit=2&offset=2").json();
+        assertEquals(List.of("p2", "p3"), page.getJsonArray("partitions").stream()
+                .map(p -> ((JsonObject) p).getString("name")).toList(), "creation order");
+        assertEquals(5, page.getInteger("partitionsTotal"));
+        assertEquals(3, page.getJsonArray("partitions").getJsonObject(0).getJsonObject("messages").getInteger("pending"));
+        assertEquals(19, page.getJsonObject("totals").getInteger("total"), "totals cover every partition");
+
+        JsonObject whole = server.http.get("/api/v1/status/queues/" + q).json();
+        assertEquals(6, whole.getJsonArray("partitions").size(), "without parameters every partition, as before");
+        assertFalse(whole.containsKey("pagination"));
+        JsonObject empty = server.http.get("/api/v1/status/queues/" + q + "?search=zzz").json();
+        assertEquals(0, empty.getJsonArray("partitions").size());
+        assertEquals(0, empty.getInteger("partitionsTotal"));
+        assertEquals(19, empty.getJsonObject("totals").getInteger("total"));
+        assertEquals(404, server.http.get("/api/v1/status/queues/" + q + "-none?limit=5").status());
+    }
+
+    @Test
+    void clearDeletesEveryMessageAndKeepsQueueGroupsAndSettings() {
+        String q = "dashclear" + UUID.randomUUID().toString().substring(0, 8);
+        assertEquals(200, server.http.post("/api/v1/configure", new JsonObject().put("queue", q)
+                .put("options", new JsonObject().put("retryLimit", 7))).status());
+        push(q, "a", 3);
+        push(q, "b", 2);
+        Http.Response popped = server.http.get("/api/v1/pop/queue/" + q + "?consumerGroup=g&batch=1&autoAck=true");
+        assertEquals(200, popped.status(), popped.body());
+
+        Http.Response cleared = server.http.delete("/api/v1/queues/" + q + "/clear");
+        assertEquals(200, cleared.status(), cleared.body());
+        assertEquals(5, cleared.json().getInteger("deleted"));
+        JsonObject status = server.http.get("/api/v1/status/queues/" + q).json();
+        assertEquals(0, status.getJsonObject("totals").getInteger("total"));
+        assertEquals(7, status.getJsonObject("queue").getJsonObject("config").getInteger("retryLimit"));
+        assertEquals(3, status.getJsonArray("partitions").size(), "partitions stay (configure made Default)");
+        assertEquals(204, server.http.get("/api/v1/pop/queue/" + q + "?batch=10").status(), "nothing left to pop");
+        assertEquals(1, server.http.get("/api/v1/consumer-groups?queue=" + q).array().size(), "the group stays");
+
+        push(q, "a", 1);
+        Http.Response again = server.http.get("/api/v1/pop/queue/" + q + "?consumerGroup=g&batch=10&autoAck=true");
+        assertEquals(200, again.status(), "the group reads what comes after the clear: " + again.body());
+        assertEquals(1, again.json().getJsonArray("messages").size());
+        assertEquals(200, server.http.get("/api/v1/pop/queue/" + q + "?batch=10").status());
+
+        Http.Response unknown = server.http.delete("/api/v1/queues/" + q + "-none/clear");
+        assertEquals(404, unknown.status(), unknown.body());
+        assertEquals("Queue not found", unknown.json().getString("error"));
+    }
+
+    private void push(String queue, String partition, int messages) {
+        JsonArray items = new JsonArray();
+        for (int i = 0; i < messages; i++) {
+            items.add(new JsonObject().put("queue", queue).put("partition", partition).put("payload", new JsonObject().put("n", i)));
+        }
+        Http.Response r = server.http.post("/api/v1/push", new JsonObject().put("items", items));
+        assertEquals(201, r.status(), r.body());
+    }
+
     private static List<String> names(JsonObject listing) {
         return listing.getJsonArray("queues").stream().map(q -> ((JsonObject) q).getString("name")).toList();
     }
@@ -231,6 +316,10 @@ class DashboardHttpTest {
                     .json().getString("level"));
             assertEquals("ADMIN", own.http.withToken(token(secret, "a", "admin")).get("/api/v1/access")
                     .json().getString("level"));
+            assertEquals(403, own.http.withToken(token(secret, "w", "read-write")).delete("/api/v1/queues/x/clear")
+                    .status(), "clearing a queue is for admins, like deleting it");
+            assertEquals(404, own.http.withToken(token(secret, "a", "admin")).delete("/api/v1/queues/x/clear")
+                    .status());
         } finally {
             own.stop();
         }
