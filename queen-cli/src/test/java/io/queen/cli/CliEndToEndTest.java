@@ -125,6 +125,18 @@ class CliEndToEndTest {
     }
 
     @Test
+    void clearsAQueueInOneCallAndKeepsIt() throws IOException {
+        okWithInput("{\"i\":1}\n{\"i\":2}\n{\"i\":3}\n", "push", "cli-clear", "-p", "a");
+        JsonNode cleared = json(ok("queue", "clear", "cli-clear"));
+        assertEquals(3, cleared.path("deleted").asInt(), cleared::toString);
+        JsonNode described = json(ok("queue", "describe", "cli-clear"));
+        assertEquals(0, described.path("totals").path("total").asInt(), described::toString);
+        Cli.Result missing = cli().run(withServer("queue", "clear", "cli-clear-none"));
+        assertEquals(Exit.REFUSED, missing.code(), missing::toString);
+        assertTrue(missing.err().contains("404"), missing.err());
+    }
+
+    @Test
     void tailPipedIntoPushCopiesAQueue() throws IOException {
         for (int i = 0; i < 5; i++) {
             okWithInput("{\"i\":" + i + "}\n", "push", "cli-tail-src", "-p", "part-" + (i % 2));

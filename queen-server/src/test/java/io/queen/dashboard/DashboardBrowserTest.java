@@ -196,6 +196,62 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void deadLettersAreFilteredAndDeletedInBulk() throws Exception {
+        String q = queue();
+        assertEquals(200, http.post("/api/v1/configure", new JsonObject().put("queue", q)
+                .put("options", new JsonObject().put("retryLimit", 0))).status());
+        push(q, "left", "l1", "l2");
+        push(q, "right", "r1");
+        for (int i = 0; i < 3; i++) {
+            JsonObject m = http.get("/api/v1/pop/queue/" + q + "?batch=1").json().getJsonArray("messages").getJsonObject(0);
+            assertEquals(200, http.post("/api/v1/ack", new JsonObject().put("transactionId", m.getString("transactionId"))
+                    .put("partitionId", m.getString("partitionId")).put("leaseId", m.getString("leaseId"))
+                    .put("status", "failed").put("error", "bad " + m.getString("transactionId"))).status());
+        }
+        assertEquals(3, http.get("/api/v1/dlq?queue=" + q).json().getInteger("total"));
+        String leftPartition = http.get("/api/v1/dlq?queue=" + q + "&partition=left").json().getJsonArray("messages")
+                .getJsonObject(0).getString("partitionId");
+
+        // the partition filter is the server's: only "left"'s two dead letters are listed
+        browser.page("#/dlq?queue=" + q + "&partition=left", "dlq");
+        browser.pauseRefresh();
+        assertEquals(2L, browser.js("return document.querySelectorAll('input.pick').length"));
+        assertTrue(!browser.text(By.id("main")).contains("bad r1"), browser.text(By.id("main")));
+        for (Object pick : (List<?>) browser.js("return [...document.querySelectorAll('input.pick')]")) {
+            ((org.openqa.selenium.WebElement) pick).click();
+        }
+        browser.until(d -> d.findElement(By.id("main")).getText().contains("2 selected"));
+        browser.screenshot("dlq-bulk");
+        browser.click(By.id("delete-selected"));
+        browser.confirm();
+        browser.until(d -> d.findElement(By.id("main")).getText().contains("No dead letters."));
+
+        JsonObject left = http.get("/api/v1/dlq?queue=" + q).json();
+        assertEquals(1, left.getInteger("total"), left.encode());
+        assertEquals("r1", left.getJsonArray("messages").getJsonObject(0).getString("transactionId"));
+        assertEquals(404, http.get("/api/v1/messages/" + leftPartition + "/l1").status(), "deleted, not only undead");
+    }
+
+    @Test
+    void queueIsClearedAfterConfirmation() throws Exception {
+        String q = queue();
+        push(q, "p1", "c1", "c2");
+        push(q, "p2", "c3");
+        browser.page("#/queues/" + q, "queue");
+        browser.pauseRefresh();
+        assertTrue(browser.text(By.id("main")).contains("p2"));
+        browser.click(By.id("clear-queue"));
+        browser.confirm();
+        browser.until(d -> d.findElement(By.id("toast")).getText().contains("done"));
+        JsonObject status = http.get("/api/v1/status/queues/" + q).json();
+        assertEquals(0, status.getJsonObject("totals").getInteger("total"), status.encode());
+        assertEquals(2, status.getJsonArray("partitions").size(), "the queue and its partitions stay");
+        assertEquals(List.of(), popAndAck(q, null, 10));
+        push(q, "p1", "c4");
+        assertEquals(List.of("c4"), popAndAck(q, null, 10), "the queue works after the clear");
+    }
+
+    @Test
     void consumerGroupIsSeekedAndReReads() throws Exception {
         String q = queue();
         String g = "g-" + UUID.randomUUID().toString().substring(0, 6);
