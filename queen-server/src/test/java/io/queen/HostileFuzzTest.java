@@ -59,12 +59,13 @@ class HostileFuzzTest {
             {"GET", "/api/v1/traces/names"}, {"GET", "/api/v1/system/maintenance"},
             {"POST", "/api/v1/system/maintenance"}, {"POST", "/api/v1/system/maintenance/pop"},
             {"GET", "/api/v1/system/shared-state"}, {"POST", "/api/v1/stats/refresh"},
+            {"DELETE", "/api/v1/queues/{q}/clear"},
             {"POST", "/internal/api/notify"}, {"GET", "/health"}, {"GET", "/metrics"},
             {"GET", "/metrics/prometheus"}, {"PUT", "/api/v1/push"}, {"PATCH", "/api/v1/configure"},
     };
     private static final String[] QUERY_NAMES = {"batch", "wait", "timeout", "partitions", "autoAck", "consumerGroup",
             "subscriptionMode", "subscriptionFrom", "queue", "from", "to", "limit", "offset", "status", "partition",
-            "namespace", "task", "minLagSeconds", "interval", "bucketMinutes"};
+            "namespace", "task", "minLagSeconds", "interval", "bucketMinutes", "search", "sort"};
     private static final String[] FIELDS = {"items", "queue", "partition", "payload", "transactionId", "traceId",
             "partitionId", "leaseId", "status", "error", "consumerGroup", "acknowledgments", "operations", "type",
             "options", "namespace", "task", "toEnd", "timestamp", "subscriptionTimestamp", "seconds", "enabled",
