@@ -37,6 +37,25 @@ public final class QueenServer {
     private final EmbeddedDatabase embedded;
     private final Vertx vertx;
 
+    /**
+     * Each worker listens on its own socket with SO_REUSEPORT, and the kernel would share the port
+     * just as willingly with another process doing the same: a second server started by mistake
+     * (on another database, even) would silently take half of the clients, answering their pushes
+     * from a database nobody reads. A plain bind first turns that into a start-up error.
+     */
+    static void ensurePortFree(String host, int port) {
+        if (port == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true); // connections of an earlier run in TIME_WAIT are no conflict
+            probe.bind(new java.net.InetSocketAddress(host, port));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Port " + port + " on " + host + " is already in use (another Queen"
+                    + " server?): " + e.getMessage() + ". Stop it or set PORT to another port.", e);
+        }
+    }
+
     private QueenServer(QueenConfig config, EmbeddedDatabase embedded, Vertx vertx) {
         this.config = config;
         this.embedded = embedded;
@@ -44,6 +63,7 @@ public final class QueenServer {
     }
 
     public static QueenServer start(QueenConfig config) throws Exception {
+        ensurePortFree(config.host, config.port);
         EmbeddedDatabase embedded = null;
         DatabaseSettings database = config.db;
         if (config.embeddedDatabase()) {

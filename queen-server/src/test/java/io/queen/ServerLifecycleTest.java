@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Private servers: body limit, restart durability, clean shutdown. */
@@ -41,6 +42,23 @@ class ServerLifecycleTest {
         } finally {
             server.stop();
         }
+    }
+
+    @Test
+    void aSecondServerOnAPortInUseRefusesToStart() throws Exception {
+        TestServer first = TestServer.start(TestDirs.temp("queen-port-a"), Map.of());
+        try {
+            // its workers listen with SO_REUSEPORT: without the check the kernel would share the port
+            IllegalStateException refused = assertThrows(IllegalStateException.class, () -> TestServer.start(
+                    TestDirs.temp("queen-port-b"), Map.of("PORT", Integer.toString(first.port))));
+            assertTrue(refused.getMessage().contains("Port " + first.port + " on 127.0.0.1 is already in use"),
+                    refused.getMessage());
+            assertEquals(200, first.http.get("/health").status(), "the first server is untouched");
+        } finally {
+            first.stop();
+        }
+        TestServer again = TestServer.start(TestDirs.temp("queen-port-c"), Map.of("PORT", Integer.toString(first.port)));
+        again.stop();
     }
 
     @Test
