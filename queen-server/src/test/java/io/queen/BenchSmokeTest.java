@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The benchmark harness runs its scenarios against a real server and checks them exactly. */
 class BenchSmokeTest {
@@ -30,6 +31,29 @@ class BenchSmokeTest {
             assertTrue(out.lines().anyMatch(l -> l.startsWith(scenario) && l.trim().endsWith("OK")),
                     scenario + " has no passing row:\n" + out);
         }
+    }
+
+    /**
+     * The wrk mode for a second per scenario, when wrk is installed (it is not a build
+     * dependency); the raw baseline too when pgbench is. Exactness allows for the requests
+     * wrk leaves in flight when it stops, so a short run is not a flaky one.
+     */
+    @Test
+    void wrkModeRunsEveryScenarioExactly() throws Exception {
+        assumeTrue(onPath("wrk"), "wrk is not installed (apt-get install -y wrk): the wrk mode is not tested");
+        String scenarios = (onPath("pgbench") ? "raw-pgbench," : "") + "push-b100,push-b1,pop-autoack,pop-ack";
+        String out = bench("--wrk", "--connections", "8", "--duration", "1", "--warmup", "0", "--prefill", "2000",
+                "--scenarios", scenarios);
+        assertTrue(out.contains("=== summary (Markdown) ==="), out);
+        for (String scenario : scenarios.split(",")) {
+            assertTrue(out.lines().anyMatch(l -> l.startsWith("| " + scenario + " |") && l.endsWith("| OK |")),
+                    scenario + " has no passing row:\n" + out);
+        }
+    }
+
+    private static boolean onPath(String command) {
+        return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+                .anyMatch(dir -> java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, command)));
     }
 
     /** Runs the harness against the shared server with these options; asserts exit 0, answers its output. */

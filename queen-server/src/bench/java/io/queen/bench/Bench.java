@@ -46,6 +46,9 @@ public final class Bench {
             System.err.println(BenchOptions.USAGE);
             return 2;
         }
+        if (options.wrk) {
+            return WrkBench.run(options);
+        }
 
         Integer pid = options.serverPid != null ? options.serverPid : ProcessStats.findListener(options.port);
         ProcessStats stats = pid == null ? null : new ProcessStats(pid);

@@ -34,6 +34,11 @@ final class BenchOptions {
     Integer serverPid;
     List<Integer> partitionCounts = List.of(10, 1_000, 5_000, 100_000, 1_000_000);
     int partitionPops = 300;
+    /** The wrk mode ({@link WrkBench}): its own scenarios, driven by wrk and pgbench. */
+    boolean wrk;
+    int wrkThreads = 2;
+    /** Messages pre-filled per pop scenario in the wrk mode; null: PREFILL_PER_SECOND x duration. */
+    Long prefill;
 
     String host;
     int port;
@@ -60,15 +65,27 @@ final class BenchOptions {
             "  --partition-counts L the 'partitions' scenario (run only when named): queue sizes to",
             "                       measure, comma list (default 10,1000,5000,100000,1000000)",
             "  --partition-pops N   sequential pops timed per queue size there (default 300)",
+            "",
+            "  --wrk                the wrk mode: wrk drives the server and pgbench measures the raw insert",
+            "                       limit; prints a Markdown table (needs wrk and pgbench on the PATH).",
+            "                       Its scenarios: " + String.join(",", WrkBench.SCENARIOS),
+            "  --wrk-threads N      wrk threads (default 2)",
+            "  --prefill N          wrk mode: messages pre-filled for each pop scenario",
+            "                       (default 20000 per second of --duration)",
             "  --help               this text");
 
     /** Returns null when --help was asked for. */
     static BenchOptions parse(String[] args) {
         BenchOptions o = new BenchOptions();
+        String scenarioArg = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
                 return null;
+            }
+            if (a.equals("--wrk")) { // a flag: the only option without a value
+                o.wrk = true;
+                continue;
             }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException("missing value after " + a);
@@ -79,7 +96,7 @@ final class BenchOptions {
                 case "--connections" -> o.connections = positive(a, v);
                 case "--duration" -> o.durationSeconds = positive(a, v);
                 case "--warmup" -> o.warmupSeconds = nonNegative(a, v);
-                case "--scenarios" -> o.scenarios = scenarioList(v);
+                case "--scenarios" -> scenarioArg = v; // checked below, against the mode's list
                 case "--pg-host" -> o.pgHost = v;
                 case "--pg-port" -> o.pgPort = positive(a, v);
                 case "--pg-user" -> o.pgUser = v;
@@ -89,8 +106,15 @@ final class BenchOptions {
                 case "--server-pid" -> o.serverPid = positive(a, v);
                 case "--partition-counts" -> o.partitionCounts = countList(a, v);
                 case "--partition-pops" -> o.partitionPops = positive(a, v);
+                case "--wrk-threads" -> o.wrkThreads = positive(a, v);
+                case "--prefill" -> o.prefill = (long) positive(a, v);
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
+        }
+        if (o.wrk) {
+            o.scenarios = scenarioArg == null ? WrkBench.SCENARIOS : wrkScenarioList(scenarioArg);
+        } else if (scenarioArg != null) {
+            o.scenarios = scenarioList(scenarioArg);
         }
         URI uri = URI.create(o.url);
         o.host = uri.getHost();
@@ -153,6 +177,17 @@ final class BenchOptions {
         return out;
     }
 
+    /** The wrk mode's scenarios run in their fixed order (the raw limit first, for the ratio). */
+    private static List<String> wrkScenarioList(String v) {
+        List<String> asked = Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        for (String s : asked) {
+            if (!WrkBench.SCENARIOS.contains(s)) {
+                throw new IllegalArgumentException("unknown wrk scenario " + s + "; known: " + WrkBench.SCENARIOS);
+            }
+        }
+        return WrkBench.SCENARIOS.stream().filter(asked::contains).toList();
+    }
+
     private static int order(String scenario) {
         int i = ALL_SCENARIOS.indexOf(scenario);
         return i >= 0 ? i : ALL_SCENARIOS.size() + EXTRA_SCENARIOS.indexOf(scenario);
@@ -173,7 +208,7 @@ final class BenchOptions {
 
     @Override
     public String toString() {
-        return "url=" + url + " connections=" + connections + " duration=" + durationSeconds + "s"
+        return (wrk ? "wrk mode, " : "") + "url=" + url + " connections=" + connections + " duration=" + durationSeconds + "s"
                 + " db=" + pgUser + "@" + pgHost + ":" + pgPort + "/" + pgDb
                 + " scenarios=" + Arrays.toString(scenarios.toArray());
     }

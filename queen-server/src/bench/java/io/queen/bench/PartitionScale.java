@@ -127,7 +127,7 @@ final class PartitionScale {
      */
     private Drain drain(String queue, long left) throws Exception {
         String path = "/api/v1/pop/queue/" + queue + "?batch=1&wait=false&autoAck=true";
-        if (onPath("wrk")) {
+        if (Wrk.onPath("wrk")) {
             // wrk runs for its whole window even when the queue is dry early; a window the
             // drain should outlast (at ~3,000 msg/s) keeps the rate honest
             return wrkDrain(base + path, (int) Math.max(1, Math.min(10, left / 3000)));
@@ -194,15 +194,6 @@ final class PartitionScale {
             }
         }
         throw new IllegalStateException("wrk gave no result: " + out);
-    }
-
-    private static boolean onPath(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, command))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** One message into each partition p0..p(n-1), batches of 1000, two requests in flight. */

@@ -8,12 +8,13 @@ import java.util.List;
 
 /** CPU time and resident memory of the server process, read from /proc (Linux only). */
 public final class ProcessStats {
+    /** USER_HZ, asked once: PostgreSQL accounting builds a ProcessStats per backend. */
+    private static final long TICKS_PER_SECOND = clockTicks();
+
     private final int pid;
-    private final long ticksPerSecond;
 
     public ProcessStats(int pid) {
         this.pid = pid;
-        this.ticksPerSecond = clockTicks();
     }
 
     int pid() {
@@ -22,16 +23,40 @@ public final class ProcessStats {
 
     /** utime + stime of the process, in nanoseconds; -1 when unreadable. */
     long cpuNanos() {
+        String[] f = statFields(pid);
+        // after ')' the first field is field 3 (state); utime is field 14, stime field 15
+        return f == null ? -1 : ticksToNanos(Long.parseLong(f[11]) + Long.parseLong(f[12]));
+    }
+
+    /**
+     * CPU of the children this process has already waited for (cutime + cstime, fields 16
+     * and 17), in nanoseconds; -1 when unreadable. A parent that forks short-lived workers
+     * (PostgreSQL's postmaster) keeps their CPU here once they have exited.
+     */
+    long reapedChildrenCpuNanos() {
+        String[] f = statFields(pid);
+        return f == null ? -1 : ticksToNanos(Long.parseLong(f[13]) + Long.parseLong(f[14]));
+    }
+
+    /** The parent's pid (field 4); -1 when unreadable. */
+    int parentPid() {
+        String[] f = statFields(pid);
+        return f == null ? -1 : Integer.parseInt(f[1]);
+    }
+
+    /** Fields of /proc/PID/stat from field 3 on; null when the process is gone or unreadable. */
+    private static String[] statFields(int pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
             // the command name (field 2) may contain spaces, so count fields after its closing ')'
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
-            // after ')' the first field is field 3 (state); utime is field 14, stime field 15
-            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-            return ticks * 1_000_000_000L / ticksPerSecond;
+            return stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
         } catch (IOException | RuntimeException e) {
-            return -1;
+            return null;
         }
+    }
+
+    private static long ticksToNanos(long ticks) {
+        return ticks * 1_000_000_000L / TICKS_PER_SECOND;
     }
 
     /** VmRSS in kB; -1 when unreadable. */

@@ -25,7 +25,7 @@ final class Scenarios {
      * 2-core test box, so 20,000 keeps the run timed rather than ended by an empty queue;
      * a faster server still runs dry early, which the scenario then reports.
      */
-    private static final int PREFILL_PER_SECOND = 20_000;
+    static final int PREFILL_PER_SECOND = 20_000;
     private static final long DRAIN_NANOS = 10_000_000_000L;
 
     private final Vertx vertx;
@@ -320,12 +320,15 @@ final class Scenarios {
         });
     }
 
-    /**
-     * Untimed: fills a fresh queue with enough messages for the duration, 100 per push, each
-     * push into the next of 100 partitions. Returns how many were queued.
-     */
     private long prefill(String queue) {
-        long total = (long) PREFILL_PER_SECOND * options.durationSeconds;
+        return prefill(queue, (long) PREFILL_PER_SECOND * options.durationSeconds);
+    }
+
+    /**
+     * Untimed: fills a fresh queue with {@code total} messages, 100 per push, each push into
+     * the next of 100 partitions. Returns how many were queued.
+     */
+    long prefill(String queue, long total) {
         Meter meter = new Meter();
         AtomicLong pushesLeft = new AtomicLong(total / 100);
         AtomicLong sequence = new AtomicLong();
@@ -384,7 +387,7 @@ final class Scenarios {
         return body.getJsonArray("messages");
     }
 
-    private static String queueName(String scenario) {
+    static String queueName(String scenario) {
         return "bench-" + scenario + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
