@@ -44,6 +44,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class QueenVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(QueenVerticle.class);
+    /** Ack calls a worker runs at once; further ack requests wait and are fused (AckService). */
+    private static final int ACK_CALLS_IN_FLIGHT = 2;
+    private static final int ACK_ITEMS_PER_CALL = 10_000;
 
     private final QueenConfig config;
     private final DatabaseSettings connect;
@@ -111,7 +114,7 @@ public final class QueenVerticle extends VerticleBase {
                 config.pushDbTimeoutMs);
         metricsReporter = new WorkerMetricsReporter(vertx, backgroundPool, workerMetrics, metrics.replica, workerId,
                 config.metricsFlushMs, workerGauges(pushes), metrics.workerGauges);
-        new MessageRoutes(config, pushes, longPolls, new AckService(hotPool), new LeaseService(hotPool),
+        new MessageRoutes(config, pushes, longPolls, new AckService(hotPool, ACK_CALLS_IN_FLIGHT, ACK_ITEMS_PER_CALL), new LeaseService(hotPool),
                 new TransactionService(backgroundPool, wakeUps), workerMetrics, maintenance,
                 buffer, encryption).mount(router);
         new SystemRoutes(backgroundPool, vertx.eventBus(), config.workers, maintenance, buffer, config.peerNotify)
