@@ -32,6 +32,20 @@ final class StreamsClient {
         return r.json().getString("query_id");
     }
 
+    /** A registered query over a fresh source and sink queue. */
+    record Pipeline(String name, String queryId, String source, String sink) {
+        String group() {
+            return StreamsClient.group(name);
+        }
+    }
+
+    Pipeline pipeline() {
+        String name = "q-" + java.util.UUID.randomUUID();
+        String source = QueueClient.uniqueQueue();
+        String sink = QueueClient.uniqueQueue();
+        return new Pipeline(name, register(name, source, sink, "h", false), source, sink);
+    }
+
     static JsonObject registration(String name, String source, String sink, String configHash, boolean reset) {
         JsonObject body = new JsonObject().put("name", name).put("source_queue", source)
                 .put("config_hash", configHash).put("reset", reset);
