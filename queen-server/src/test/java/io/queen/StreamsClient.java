@@ -71,6 +71,23 @@ final class StreamsClient {
         return r.json().getJsonArray("messages");
     }
 
+    /** Everything not yet read from a queue by the group "verify", auto-acked: the sink's output. */
+    List<JsonObject> drain(String queue) {
+        List<JsonObject> out = new ArrayList<>();
+        while (true) {
+            Http.Response r = http.get("/api/v1/pop/queue/" + queue
+                    + "?batch=100&partitions=8&autoAck=true&consumerGroup=verify");
+            if (r.status() == 204) {
+                return out;
+            }
+            assertEquals(200, r.status(), r.body());
+            JsonArray messages = r.json().getJsonArray("messages");
+            for (int i = 0; i < messages.size(); i++) {
+                out.add(messages.getJsonObject(i));
+            }
+        }
+    }
+
     /** The popped messages by partition id, in arrival order. */
     static Map<String, List<JsonObject>> byPartition(JsonArray messages) {
         Map<String, List<JsonObject>> groups = new LinkedHashMap<>();

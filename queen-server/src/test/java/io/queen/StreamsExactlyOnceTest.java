@@ -67,7 +67,8 @@ class StreamsExactlyOnceTest {
         flushOpenWindows();
 
         Map<String, Long> sunk = new TreeMap<>();
-        for (JsonObject emit : drainSink()) {
+        for (JsonObject message : streams.drain(sink)) {
+            JsonObject emit = message.getJsonObject("data");
             String window = emit.getString("partition") + "/" + emit.getString("k") + "/" + emit.getInteger("w");
             Long previous = sunk.put(window, emit.getLong("sum"));
             assertEquals(null, previous, "seed " + SEED + ": window emitted twice: " + window);
@@ -203,20 +204,5 @@ class StreamsExactlyOnceTest {
             }
         }
         throw new AssertionError("no partition " + partition + " in " + partitions.encode());
-    }
-
-    private List<JsonObject> drainSink() {
-        List<JsonObject> out = new ArrayList<>();
-        while (true) {
-            Http.Response r = http.get("/api/v1/pop/queue/" + sink + "?batch=100&partitions=8&autoAck=true"
-                    + "&consumerGroup=verify");
-            if (r.status() == 204) {
-                return out;
-            }
-            JsonArray messages = r.json().getJsonArray("messages");
-            for (int i = 0; i < messages.size(); i++) {
-                out.add(messages.getJsonObject(i).getJsonObject("data"));
-            }
-        }
     }
 }
