@@ -32,6 +32,15 @@ class BenchSmokeTest {
         }
     }
 
+    @Test
+    void streamsScenarioEndsWithTheSinkSumsOfTheInput() throws Exception {
+        String out = bench("--connections", "4", "--warmup", "0", "--scenarios", "streams",
+                "--stream-events", "400", "--stream-partitions", "4");
+        assertTrue(out.contains("streams: 400 events over 4 partitions"), out);
+        assertTrue(out.contains("same sums; 0 emitted twice; DB consumed by cursor = 400 of 400 -> OK"), out);
+        assertTrue(out.lines().anyMatch(l -> l.startsWith("streams") && l.trim().endsWith("OK")), out);
+    }
+
     /** Runs the harness against the shared server with these options; asserts exit 0, answers its output. */
     private static String bench(String... options) throws Exception {
         TestServer server = TestServer.shared();

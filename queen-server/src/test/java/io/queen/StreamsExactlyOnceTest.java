@@ -1,5 +1,6 @@
 package io.queen;
 
+import io.queen.bench.WindowedSum;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,6 @@ class StreamsExactlyOnceTest {
     private static final int EVENTS = 240;
     private static final int EVENTS_PER_WINDOW = 10;
     private static final String[] KEYS = {"a", "b", "c"};
-    private static final String CLOCK = "__clock__";
 
     private final Http http = TestServer.shared().http;
     private final StreamsClient streams = new StreamsClient(http);
@@ -137,61 +137,30 @@ class StreamsExactlyOnceTest {
         return false;
     }
 
-    /**
-     * The reducer: adds each event to its (key, window) accumulator; the partition's clock is
-     * the highest window seen; windows below it are closed, emitted and deleted.
-     */
+    /** The reducer (the benchmark's windowed sum): a cycle acking the batch. */
     private JsonObject compute(String partitionId, String partition, List<JsonObject> batch,
                                Map<String, Object> state) {
-        Map<String, Long> open = new TreeMap<>();
-        state.forEach((key, value) -> {
-            if (!key.equals(CLOCK)) {
-                open.put(key, ((Number) value).longValue());
-            }
-        });
-        int clock = state.containsKey(CLOCK) ? ((Number) state.get(CLOCK)).intValue() : 0;
-        for (JsonObject m : batch) {
-            JsonObject e = m.getJsonObject("data");
-            open.merge(e.getInteger("w") + "\u001f" + e.getString("k"), (long) e.getInteger("v"), Long::sum);
-            clock = Math.max(clock, e.getInteger("w"));
-        }
-        JsonArray ops = new JsonArray();
-        JsonArray emits = new JsonArray();
-        for (Map.Entry<String, Long> window : open.entrySet()) {
-            String[] parts = window.getKey().split("\u001f");
-            if (Integer.parseInt(parts[0]) < clock) {
-                emits.add(emit(partition, parts[1], Integer.parseInt(parts[0]), window.getValue()));
-                ops.add(StreamsClient.delete(window.getKey()));
-            } else {
-                ops.add(StreamsClient.upsert(window.getKey(), window.getValue()));
-            }
-        }
-        ops.add(StreamsClient.upsert(CLOCK, clock));
-        return StreamsClient.cycleBody(queryId, partitionId, StreamsClient.group(name), ops, emits,
-                StreamsClient.ackOf(batch));
+        WindowedSum.Step step = WindowedSum.reduce(state, batch);
+        return StreamsClient.cycleBody(queryId, partitionId, StreamsClient.group(name), step.stateOps(),
+                emits(partition, step), StreamsClient.ackOf(batch));
     }
 
-    private JsonObject emit(String partition, String key, int window, long sum) {
-        return StreamsClient.sinkItem(sink, partition,
-                new JsonObject().put("partition", partition).put("k", key).put("w", window).put("sum", sum));
+    private JsonArray emits(String partition, WindowedSum.Step step) {
+        JsonArray emits = new JsonArray();
+        for (WindowedSum.Closed w : step.closed()) {
+            emits.add(StreamsClient.sinkItem(sink, partition, new JsonObject().put("partition", partition)
+                    .put("k", w.key()).put("w", w.window()).put("sum", w.sum())));
+        }
+        return emits;
     }
 
     /** Once the input is consumed: the idle flush, an ack-less cycle per partition. */
     private void flushOpenWindows() {
         for (int i = 0; i < PARTITIONS; i++) {
-            String p = "p" + i;
-            String partitionId = partitionId(p);
-            JsonArray ops = new JsonArray();
-            JsonArray emits = new JsonArray();
-            streams.state(queryId, partitionId).forEach((key, value) -> {
-                if (!key.equals(CLOCK)) {
-                    String[] parts = key.split("\u001f");
-                    emits.add(emit(p, parts[1], Integer.parseInt(parts[0]), ((Number) value).longValue()));
-                    ops.add(StreamsClient.delete(key));
-                }
-            });
+            String partitionId = partitionId("p" + i);
+            WindowedSum.Step step = WindowedSum.flush(streams.state(queryId, partitionId));
             JsonObject answer = streams.cycle(StreamsClient.cycleBody(queryId, partitionId, StreamsClient.group(name),
-                    ops, emits, null));
+                    step.stateOps(), emits("p" + i, step), null));
             assertEquals(true, answer.getValue("success"), answer.encode());
         }
     }

@@ -18,7 +18,7 @@ final class BenchOptions {
             "pop-autoack", "pop-ack", "push-pop", "fanout-5");
     /** Scenarios only run when asked for by name (long, and with a table of their own). */
     /** Run only when named; the -enc ones need a server with QUEEN_ENCRYPTION_KEY. */
-    static final List<String> EXTRA_SCENARIOS = List.of("partitions", "push-b10-p100-enc", "pop-autoack-enc");
+    static final List<String> EXTRA_SCENARIOS = List.of("partitions", "push-b10-p100-enc", "pop-autoack-enc", "streams");
 
     String url = "http://127.0.0.1:6632";
     int connections = 50;
@@ -34,6 +34,8 @@ final class BenchOptions {
     Integer serverPid;
     List<Integer> partitionCounts = List.of(10, 1_000, 5_000, 100_000, 1_000_000);
     int partitionPops = 300;
+    int streamEvents = 5_000;
+    int streamPartitions = 20;
 
     String host;
     int port;
@@ -60,6 +62,9 @@ final class BenchOptions {
             "  --partition-counts L the 'partitions' scenario (run only when named): queue sizes to",
             "                       measure, comma list (default 10,1000,5000,100000,1000000)",
             "  --partition-pops N   sequential pops timed per queue size there (default 300)",
+            "  --stream-events N    the 'streams' scenario (run only when named): events of its windowed",
+            "                       sum, consumed once whatever --duration says (default 5000)",
+            "  --stream-partitions N  source partitions of the 'streams' scenario (default 20)",
             "  --help               this text");
 
     /** Returns null when --help was asked for. */
@@ -89,6 +94,8 @@ final class BenchOptions {
                 case "--server-pid" -> o.serverPid = positive(a, v);
                 case "--partition-counts" -> o.partitionCounts = countList(a, v);
                 case "--partition-pops" -> o.partitionPops = positive(a, v);
+                case "--stream-events" -> o.streamEvents = positive(a, v);
+                case "--stream-partitions" -> o.streamPartitions = positive(a, v);
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
