@@ -58,3 +58,11 @@ SELECT partition_id, '__QUEUE_MODE__', 4 FROM queen.messages WHERE transaction_i
 INSERT INTO queen.system_state (key, value) VALUES ('maintenance_mode', '{"enabled": false}');
 INSERT INTO queen.stats (stat_type, stat_key, total_messages) VALUES ('system', 'system', 22);
 INSERT INTO queen.worker_metrics (hostname, worker_id, bucket_time, push_request_count) VALUES ('old-host', 0, now(), 7);
+
+-- a streams query with an open window on customer-1
+INSERT INTO queen_streams.queries (id, name, source_queue, sink_queue, config_hash)
+VALUES ('019a4f6e-0000-7000-8000-000000000001', 'ref-totals', 'ref-orders', 'ref-totals-out', 'hash-1');
+INSERT INTO queen_streams.state (query_id, partition_id, key, value)
+SELECT '019a4f6e-0000-7000-8000-000000000001', p.id, 'tumb:60' || chr(31) || '2026-01-01T00:00' || chr(31) || 'c1',
+       '{"acc": 42, "windowStart": 0, "windowEnd": 60000}'
+  FROM queen.partitions p WHERE p.name = 'customer-1';

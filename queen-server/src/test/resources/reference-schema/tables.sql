@@ -225,3 +225,27 @@ CREATE FUNCTION queen.uuid_generate_v7() RETURNS uuid LANGUAGE sql AS $$ SELECT 
 CREATE VIEW queen.queue_overview AS
     SELECT q.name, count(p.id) AS partitions FROM queen.queues q LEFT JOIN queen.partitions p ON p.queue_id = q.id
      GROUP BY q.name;
+
+-- the streaming SDK's schema, as spec 2.2 describes it, with the reference's function names
+CREATE SCHEMA queen_streams;
+CREATE TABLE queen_streams.queries (
+    id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    name text UNIQUE NOT NULL,
+    source_queue text NOT NULL,
+    sink_queue text,
+    config_hash text NOT NULL,
+    created_at timestamptz DEFAULT now(),
+    updated_at timestamptz DEFAULT now()
+);
+CREATE TABLE queen_streams.state (
+    query_id uuid NOT NULL REFERENCES queen_streams.queries(id) ON DELETE CASCADE,
+    partition_id uuid NOT NULL,
+    key text NOT NULL,
+    value jsonb NOT NULL,
+    updated_at timestamptz DEFAULT now(),
+    PRIMARY KEY (query_id, partition_id, key)
+);
+CREATE INDEX idx_streams_state_updated_at ON queen_streams.state (updated_at);
+CREATE FUNCTION queen.streams_register_query_v1(requests jsonb) RETURNS jsonb LANGUAGE sql AS $$ SELECT '[]'::jsonb $$;
+CREATE FUNCTION queen.streams_cycle_v1(requests jsonb) RETURNS jsonb LANGUAGE sql AS $$ SELECT '[]'::jsonb $$;
+CREATE FUNCTION queen.streams_state_get_v1(requests jsonb) RETURNS jsonb LANGUAGE sql AS $$ SELECT '[]'::jsonb $$;

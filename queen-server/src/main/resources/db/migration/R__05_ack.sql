@@ -165,16 +165,22 @@ BEGIN
 END;
 $fn$;
 
--- An ack inside POST /api/v1/transaction: any problem aborts the whole transaction, and a
--- failed/dlq status always dead-letters the message (spec 2.11).
-CREATE OR REPLACE FUNCTION queen.transaction_ack_v1(
-    p_txn    text,
-    p_pid    uuid,
-    p_group  text,
-    p_lease  uuid,
-    p_status text,
-    p_error  text)
-RETURNS boolean  -- true when the message went to the dead-letter queue
+-- The ack of a transaction (below) or of a streams cycle, which acknowledges a whole popped
+-- batch at once: the cursor moves to the message, p_count messages are counted as consumed,
+-- and the lease ends as p_release says: NULL when every message delivered with it is acked
+-- (the transaction's rule), true at once (the cycle covered the whole batch), false never (a
+-- cycle that acked the head of its batch keeps the lease on the rest). Any problem raises, so
+-- the caller's transaction rolls back as a whole.
+CREATE OR REPLACE FUNCTION queen.transaction_ack_v2(
+    p_txn     text,
+    p_pid     uuid,
+    p_group   text,
+    p_lease   uuid,
+    p_status  text,
+    p_error   text,
+    p_count   integer,
+    p_release boolean)
+RETURNS TABLE (dlq boolean, lease_released boolean)
 LANGUAGE plpgsql AS $fn$
 #variable_conflict use_column
 DECLARE
@@ -194,6 +200,7 @@ BEGIN
      WHERE r.partition_id = p_pid AND r.consumer_group = p_group FOR UPDATE;
     PERFORM 1 FROM queen.partition_consumers pc
      WHERE pc.partition_id = p_pid AND pc.consumer_group = p_group FOR UPDATE;
+    -- checked with the row locked: a pop taking the partition over waits for this transaction
     IF p_lease IS NOT NULL AND NOT EXISTS (
         SELECT 1 FROM queen.partition_consumers pc
          WHERE pc.partition_id = p_pid AND pc.consumer_group = p_group
@@ -204,14 +211,14 @@ BEGIN
     IF v_dlq THEN
         INSERT INTO queen.dead_letter_queue
                (message_id, partition_id, consumer_group, error_message, retry_count, original_created_at)
-        VALUES (v_mid, p_pid, p_group, coalesce(nullif(p_error, ''), 'Unknown error'), 0, v_mts);
+        VALUES (v_mid, p_pid, p_group, p_error, 0, v_mts);
     END IF;
     INSERT INTO queen.messages_consumed (partition_id, consumer_group, messages_completed, messages_failed)
-    VALUES (p_pid, p_group, CASE WHEN v_dlq THEN 0 ELSE 1 END, CASE WHEN v_dlq THEN 1 ELSE 0 END);
+    VALUES (p_pid, p_group, CASE WHEN v_dlq THEN 0 ELSE p_count END, CASE WHEN v_dlq THEN 1 ELSE 0 END);
     INSERT INTO queen.partition_consumers AS pc
            (partition_id, consumer_group, last_consumed_created_at, last_consumed_id, last_consumed_at,
             total_messages_consumed)
-    VALUES (p_pid, p_group, v_mts, v_mid, now(), 1)
+    VALUES (p_pid, p_group, v_mts, v_mid, now(), p_count)
     ON CONFLICT (partition_id, consumer_group) DO UPDATE SET
         last_consumed_created_at = CASE WHEN pc.last_consumed_created_at IS NULL
               OR (v_mts, v_mid) > (pc.last_consumed_created_at, pc.last_consumed_id)
@@ -220,18 +227,35 @@ BEGIN
               OR (v_mts, v_mid) > (pc.last_consumed_created_at, pc.last_consumed_id)
             THEN v_mid ELSE pc.last_consumed_id END,
         last_consumed_at = now(),
-        total_messages_consumed = pc.total_messages_consumed + 1,
-        acked_count = pc.acked_count + 1;
-    IF v_dlq THEN
+        total_messages_consumed = pc.total_messages_consumed + p_count,
+        acked_count = pc.acked_count + p_count;
+    IF v_dlq OR p_release THEN
         -- a dead-lettered message ends the lease whatever was delivered with it
         UPDATE queen.partition_consumers
            SET lease_expires_at = NULL, lease_acquired_at = NULL, worker_id = NULL,
-               batch_size = 0, acked_count = 0
+               batch_size = 0, acked_count = 0, batch_retry_count = CASE WHEN v_dlq THEN batch_retry_count ELSE 0 END
          WHERE partition_id = p_pid AND consumer_group = p_group;
         PERFORM queen.ready_after_release_v1(ARRAY[p_pid], p_group);
-    ELSE
+    ELSIF p_release IS NULL THEN
         PERFORM queen.release_acked_leases_v1(ARRAY[p_pid], p_group, true);
     END IF;
-    RETURN v_dlq;
+    RETURN QUERY SELECT v_dlq, pc.worker_id IS NULL
+                   FROM queen.partition_consumers pc
+                  WHERE pc.partition_id = p_pid AND pc.consumer_group = p_group;
 END;
+$fn$;
+
+-- An ack inside POST /api/v1/transaction: any problem aborts the whole transaction, and a
+-- failed/dlq status always dead-letters the message (spec 2.11).
+CREATE OR REPLACE FUNCTION queen.transaction_ack_v1(
+    p_txn    text,
+    p_pid    uuid,
+    p_group  text,
+    p_lease  uuid,
+    p_status text,
+    p_error  text)
+RETURNS boolean  -- true when the message went to the dead-letter queue
+LANGUAGE sql AS $fn$
+    SELECT a.dlq FROM queen.transaction_ack_v2(p_txn, p_pid, p_group, p_lease, p_status,
+                                               coalesce(nullif(p_error, ''), 'Unknown error'), 1, NULL) a;
 $fn$;

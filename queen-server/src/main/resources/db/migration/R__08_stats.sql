@@ -513,6 +513,8 @@ BEGIN
                             WHERE pc.partition_id = pt.id
                               AND (pc.created_at >= v_cutoff OR pc.last_consumed_at >= v_cutoff
                                    OR pc.lease_expires_at > now()))
+           -- a streams query's state (an open window, a watermark) outlives the partition's idleness
+           AND NOT EXISTS (SELECT 1 FROM queen_streams.state s WHERE s.partition_id = pt.id)
          ORDER BY pt.id
          LIMIT p_limit
            FOR UPDATE OF pt SKIP LOCKED) c;

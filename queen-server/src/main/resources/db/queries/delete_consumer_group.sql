@@ -1,5 +1,8 @@
 -- Deletes consumer group $1 everywhere ($2: its subscriptions too). Runs after
 -- group_change_lock, group_forget_walks and group_lock_ready (ConsumerGroupAdmin).
+-- A streams query's group (streams.<query name>, as the SDKs name it) starts over from its
+-- subscription once its cursors are gone: the query's state goes with them, or the windows
+-- would count the messages read again twice.
 WITH ready AS (
     DELETE FROM queen.partition_ready r
      WHERE (r.partition_id, r.consumer_group) IN (
@@ -7,6 +10,10 @@ WITH ready AS (
             WHERE x.consumer_group = $1 FOR UPDATE SKIP LOCKED)
 ), cursors AS (
     DELETE FROM queen.partition_consumers WHERE consumer_group = $1 RETURNING 1
+), stream_state AS (
+    DELETE FROM queen_streams.state s
+     USING queen_streams.queries q
+     WHERE s.query_id = q.id AND 'streams.' || q.name = $1
 ), subscriptions AS (
     DELETE FROM queen.consumer_groups_metadata WHERE consumer_group = $1 AND $2 RETURNING 1
 )

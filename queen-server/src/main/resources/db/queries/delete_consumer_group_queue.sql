@@ -1,5 +1,7 @@
 -- Deletes consumer group $1 on queue $2 ($3: its subscription too). Runs after
 -- group_change_lock, group_forget_walks and group_lock_ready (ConsumerGroupAdmin).
+-- The state the group's streams query (streams.<query name>) kept for the queue's partitions
+-- goes with the cursors (see delete_consumer_group).
 WITH ready AS (
     DELETE FROM queen.partition_ready r
      WHERE (r.partition_id, r.consumer_group) IN (
@@ -12,6 +14,11 @@ WITH ready AS (
      WHERE pc.partition_id = pt.id AND pt.queue_id = q.id
        AND pc.consumer_group = $1 AND q.name = $2
     RETURNING 1
+), stream_state AS (
+    DELETE FROM queen_streams.state s
+     USING queen_streams.queries sq, queen.partitions pt, queen.queues q
+     WHERE s.query_id = sq.id AND 'streams.' || sq.name = $1
+       AND s.partition_id = pt.id AND pt.queue_id = q.id AND q.name = $2
 ), subscriptions AS (
     DELETE FROM queen.consumer_groups_metadata
      WHERE consumer_group = $1 AND queue_name = $2 AND $3

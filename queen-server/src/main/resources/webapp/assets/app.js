@@ -11,10 +11,12 @@ const routes = [
   [/^\/groups\/(.+)$/, 'group'],
   [/^\/messages\/?$/, 'messages'],
   [/^\/messages\/([^/]+)\/(.+)$/, 'message'],
+  [/^\/streams\/?$/, 'streams'],
+  [/^\/streams\/(.+)$/, 'stream'],
   [/^\/dlq\/?$/, 'dlq'],
   [/^\/system\/?$/, 'system'],
 ];
-const navOf = { queue: 'queues', group: 'groups', message: 'messages' };
+const navOf = { queue: 'queues', group: 'groups', message: 'messages', stream: 'streams' };
 
 let current = null; // { refresh, dispose } of the page on screen
 let generation = 0;

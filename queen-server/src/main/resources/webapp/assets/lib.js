@@ -81,6 +81,13 @@ export function seconds(s) {
   return (s / 3600).toFixed(1) + ' h';
 }
 
+export function bytes(n) {
+  if (n === undefined || n === null) return '–';
+  if (n < 1024) return n + ' B';
+  if (n < 1024 * 1024) return (n / 1024).toFixed(1) + ' KB';
+  return (n / 1024 / 1024).toFixed(1) + ' MB';
+}
+
 export function badge(text) { return h('span', { class: 'badge ' + text }, text); }
 
 export function toast(message, error = false) {

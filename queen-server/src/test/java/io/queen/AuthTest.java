@@ -181,6 +181,16 @@ class AuthTest {
         Http.Response t = as("carol", "read-write").post("/api/v1/transaction", txn);
         assertEquals(200, t.status(), t.body());
 
+        // a streams cycle's sink push
+        Http dave = as("dave", "read-write");
+        Http.Response query = dave.post("/streams/v1/queries", StreamsClient.registration("q-" + UUID.randomUUID(),
+                "source", q, "h", false));
+        assertEquals(200, query.status(), query.body());
+        Http.Response cycle = dave.post("/streams/v1/cycle", StreamsClient.cycleBody(query.json().getString("query_id"),
+                UUID.randomUUID().toString(), null, new JsonArray(), new JsonArray().add(StreamsClient.sinkItem(q, "Default",
+                        new JsonObject().put("v", "cycle")).put("producerSub", "mallory")), null));
+        assertEquals(true, cycle.json().getValue("success"), cycle.body());
+
         // pushed while push maintenance sends everything to the file buffer, replayed later
         Http admin = as("root", "admin");
         assertEquals(200, admin.post("/api/v1/system/maintenance", new JsonObject().put("enabled", true)).status());
@@ -193,7 +203,7 @@ class AuthTest {
 
         Map<String, String> producers = new java.util.HashMap<>();
         long deadline = System.nanoTime() + 15_000_000_000L;
-        while (producers.size() < 3 && System.nanoTime() < deadline) {
+        while (producers.size() < 4 && System.nanoTime() < deadline) {
             Http.Response r = alice.get("/api/v1/pop/queue/" + q + "?batch=10&autoAck=true&wait=true&timeout=1000");
             if (r.status() == 200) {
                 for (Object o : r.json().getJsonArray("messages")) {
@@ -202,14 +212,14 @@ class AuthTest {
                 }
             }
         }
-        assertEquals(Map.of("plain", "alice", "txn", "carol", "buffered", "bob"), producers);
+        assertEquals(Map.of("plain", "alice", "txn", "carol", "buffered", "bob", "cycle", "dave"), producers);
 
         // the message list shows it too
         Http.Response list = admin.get("/api/v1/messages?queue=" + q);
         assertEquals(200, list.status(), list.body());
         for (Object o : list.json().getJsonArray("messages")) {
             JsonObject m = (JsonObject) o;
-            assertEquals(List.of("alice", "carol", "bob").contains(m.getString("producerSub")), true, m.encode());
+            assertEquals(List.of("alice", "carol", "bob", "dave").contains(m.getString("producerSub")), true, m.encode());
         }
     }
 

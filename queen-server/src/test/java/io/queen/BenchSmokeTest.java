@@ -33,6 +33,15 @@ class BenchSmokeTest {
         }
     }
 
+    @Test
+    void streamsScenarioEndsWithTheSinkSumsOfTheInput() throws Exception {
+        String out = bench("--connections", "4", "--warmup", "0", "--scenarios", "streams",
+                "--stream-events", "400", "--stream-partitions", "4");
+        assertTrue(out.contains("streams: 400 events over 4 partitions"), out);
+        assertTrue(out.contains("same sums; 0 emitted twice; DB consumed by cursor = 400 of 400 -> OK"), out);
+        assertTrue(out.lines().anyMatch(l -> l.startsWith("streams") && l.trim().endsWith("OK")), out);
+    }
+
     /**
      * The wrk mode for a second per scenario, when wrk is installed (it is not a build
      * dependency); the raw baseline too when pgbench is. Exactness allows for the requests

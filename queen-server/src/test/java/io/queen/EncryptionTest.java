@@ -173,6 +173,24 @@ class EncryptionTest {
     }
 
     @Test
+    void streamsSinkPushesIntoAnEncryptedQueueAreEncrypted() throws Exception {
+        String q = encryptedQueue();
+        Http.Response query = http.post("/streams/v1/queries", StreamsClient.registration("q-" + UUID.randomUUID(),
+                "plain-source", q, "h", false));
+        assertEquals(200, query.status(), query.body());
+        Http.Response cycle = http.post("/streams/v1/cycle", StreamsClient.cycleBody(query.json().getString("query_id"),
+                UUID.randomUUID().toString(), null, new JsonArray(),
+                new JsonArray().add(StreamsClient.sinkItem(q, "Default", new JsonObject().put("v", "windowed"))), null));
+        assertEquals(true, cycle.json().getValue("success"), cycle.body());
+        List<String[]> rows = rawRows(q);
+        assertEquals(1, rows.size());
+        assertEquals("true", rows.get(0)[1]);
+        assertFalse(rows.get(0)[0].contains("windowed"), rows.get(0)[0]);
+        assertEquals("windowed", decryptHere(rows.get(0)[0]).getString("v"));
+        assertEquals("windowed", popOne(http, q).getJsonObject("data").getString("v"));
+    }
+
+    @Test
     void plainQueuesStayPlain() throws Exception {
         String q = "plain-" + UUID.randomUUID().toString().substring(0, 8);
         push(http, q, new JsonObject().put("v", "clear"));

@@ -38,6 +38,8 @@ class HostileFuzzTest {
             {"GET", "/api/v1/pop/queue/{q}"}, {"GET", "/api/v1/pop/queue/{q}/partition/{p}"},
             {"POST", "/api/v1/push"}, {"POST", "/api/v1/ack"}, {"POST", "/api/v1/ack/batch"},
             {"POST", "/api/v1/transaction"}, {"POST", "/api/v1/configure"}, {"POST", "/api/v1/lease/{id}/extend"},
+            {"POST", "/streams/v1/queries"}, {"POST", "/streams/v1/cycle"}, {"POST", "/streams/v1/state/get"},
+            {"GET", "/api/v1/streams/queries"}, {"GET", "/api/v1/streams/queries/{q}"},
             {"GET", "/api/v1/messages"}, {"GET", "/api/v1/messages/{id}/{t}"}, {"DELETE", "/api/v1/messages/{id}/{t}"},
             {"POST", "/api/v1/messages/{id}/{t}/dlq"}, {"POST", "/api/v1/messages/{id}/{t}/retry"},
             {"GET", "/api/v1/dlq"}, {"GET", "/api/v1/resources/queues"}, {"GET", "/api/v1/resources/queues/{q}"},
@@ -69,7 +71,10 @@ class HostileFuzzTest {
     private static final String[] FIELDS = {"items", "queue", "partition", "payload", "transactionId", "traceId",
             "partitionId", "leaseId", "status", "error", "consumerGroup", "acknowledgments", "operations", "type",
             "options", "namespace", "task", "toEnd", "timestamp", "subscriptionTimestamp", "seconds", "enabled",
-            "data", "traceNames", "messageId", "producerSub", "leaseTime", "retryLimit", "encryptionEnabled"};
+            "data", "traceNames", "messageId", "producerSub", "leaseTime", "retryLimit", "encryptionEnabled",
+            "name", "source_queue", "sink_queue", "config_hash", "reset", "query_id", "partition_id",
+            "consumer_group", "state_ops", "push_items", "ack", "release_lease", "keys", "key_prefix",
+            "ripe_at_or_before", "key", "value", "count"};
 
     /** Vert.x's limit on the request line (HttpServerOptions default). */
     private static final int MAX_REQUEST_LINE = 4096;

@@ -156,6 +156,44 @@ class MaintenanceJobsTest {
         assertEquals(List.of("i2"), client.popTransactionIds(q, null, 10, true));
     }
 
+    @Test
+    void anIdlePartitionAStreamsQueryKeepsStateForIsNotDeleted() throws Exception {
+        String q = QueueClient.uniqueQueue();
+        client.pushMany(q, "windowed", List.of("w1"));
+        client.pushMany(q, "plain", List.of("p1"));
+        assertEquals(1, client.popTransactionIds(q, null, 10, true).size());
+        assertEquals(1, client.popTransactionIds(q, null, 10, true).size());
+        String query = "q-" + java.util.UUID.randomUUID();
+        StreamsClient streams = new StreamsClient(server.http);
+        String queryId = streams.register(query, q, null, "h", false);
+        String windowed = "(SELECT pt.id FROM queen.partitions pt JOIN queen.queues qu ON qu.id = pt.queue_id "
+                + "WHERE qu.name = '" + q + "' AND pt.name = 'windowed')";
+        String windowedId = own.sql.text("SELECT " + windowed + "::text");
+        // an open window that waits for its idle flush
+        assertEquals(true, streams.cycle(StreamsClient.cycleBody(queryId, windowedId, StreamsClient.group(query),
+                new io.vertx.core.json.JsonArray().add(StreamsClient.upsert("sess:30\u001fopen\u001fk",
+                        new JsonObject().put("acc", 5))), new io.vertx.core.json.JsonArray(), null))
+                .getValue("success"));
+        // both partitions: empty, unused for 40 days
+        String both = "(SELECT pt.id FROM queen.partitions pt JOIN queen.queues qu ON qu.id = pt.queue_id "
+                + "WHERE qu.name = '" + q + "')";
+        own.sql.execute("DELETE FROM queen.messages WHERE partition_id IN " + both);
+        own.sql.execute("UPDATE queen.partition_consumers SET created_at = now() - interval '40 days', "
+                + "last_consumed_at = now() - interval '40 days' WHERE partition_id IN " + both);
+        own.sql.execute("UPDATE queen.partition_lookup SET updated_at = now() - interval '40 days' "
+                + "WHERE partition_id IN " + both);
+        own.sql.execute("UPDATE queen.partitions SET created_at = now() - interval '40 days', "
+                + "last_activity = now() - interval '40 days' WHERE id IN " + both);
+
+        TestSql.awaitValue(1, () -> partitions(q));
+        assertEquals(1, own.sql.count("SELECT count(*) FROM queen.partitions WHERE id = " + windowed));
+        assertEquals(1, StreamsClient.rows(streams.stateGet(new JsonObject().put("query_id", queryId)
+                .put("partition_id", windowedId))).size(), "the query's open window is still there");
+        // once the query's state is gone (its group deleted), the partition goes too
+        assertEquals(200, server.http.delete("/api/v1/consumer-groups/" + StreamsClient.group(query)).status());
+        TestSql.awaitValue(0, () -> partitions(q));
+    }
+
     private String configure(JsonObject options) {
         String q = QueueClient.uniqueQueue();
         Http.Response r = server.http.post("/api/v1/configure", new JsonObject().put("queue", q).put("options", options));

@@ -74,6 +74,21 @@ class ReferenceUpgradeTest {
             assertTrue(dlq.body().contains("Default-03") && dlq.body().contains("boom"), dlq.body());
             assertEquals(1, sql.count("SELECT count(*) FROM queen.message_traces t JOIN queen.message_trace_names n"
                     + " ON n.trace_id = t.id WHERE t.transaction_id = 'Default-05' AND n.trace_name = 'order-flow'"));
+            // the streams query and its open window are kept: the SDK finds them again
+            Http.Response registered = http.post("/streams/v1/queries", new JsonObject().put("name", "ref-totals")
+                    .put("source_queue", QUEUE).put("sink_queue", "ref-totals-out").put("config_hash", "hash-1"));
+            assertEquals(200, registered.status(), registered.body());
+            assertEquals("019a4f6e-0000-7000-8000-000000000001", registered.json().getString("query_id"));
+            assertEquals(false, registered.json().getValue("fresh"));
+            Http.Response window = http.post("/streams/v1/state/get", new JsonObject()
+                    .put("query_id", "019a4f6e-0000-7000-8000-000000000001")
+                    .put("partition_id", partitionId(sql, "customer-1")));
+            assertEquals(200, window.status(), window.body());
+            assertEquals(42, window.json().getJsonArray("rows").getJsonObject(0).getJsonObject("value")
+                    .getInteger("acc"), window.body());
+            // the reference's own streams functions are gone, ours answer
+            assertEquals(0, sql.count("SELECT count(*) FROM pg_proc WHERE proname LIKE 'streams\\_%\\_v1'"
+                    + " AND pg_get_function_arguments(oid) LIKE '%jsonb%'"));
             // the reference's statistics are kept aside, ours are new
             assertEquals(22, sql.count("SELECT total_messages FROM queen_reference_archive.stats"));
             assertEquals(7, sql.count("SELECT push_request_count FROM queen_reference_archive.worker_metrics"));

@@ -31,6 +31,16 @@ final class TestSql {
         }
     }
 
+    /** The first column of the first row, as text. */
+    String text(String sql) {
+        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
+            assertTrue(rs.next());
+            return rs.getString(1);
+        } catch (Exception e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
     void execute(String sql, String... args) throws Exception {
         try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {

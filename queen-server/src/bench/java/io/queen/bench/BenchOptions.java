@@ -18,7 +18,7 @@ final class BenchOptions {
             "pop-autoack", "pop-ack", "push-pop", "fanout-5");
     /** Scenarios only run when asked for by name (long, and with a table of their own). */
     /** Run only when named; the -enc ones need a server with QUEEN_ENCRYPTION_KEY. */
-    static final List<String> EXTRA_SCENARIOS = List.of("partitions", "push-b10-p100-enc", "pop-autoack-enc");
+    static final List<String> EXTRA_SCENARIOS = List.of("partitions", "push-b10-p100-enc", "pop-autoack-enc", "streams");
 
     String url = "http://127.0.0.1:6632";
     int connections = 50;
@@ -39,6 +39,8 @@ final class BenchOptions {
     int wrkThreads = 2;
     /** Messages pre-filled per pop scenario in the wrk mode; null: PREFILL_PER_SECOND x duration. */
     Long prefill;
+    int streamEvents = 5_000;
+    int streamPartitions = 20;
 
     String host;
     int port;
@@ -72,6 +74,9 @@ final class BenchOptions {
             "  --wrk-threads N      wrk threads (default 2)",
             "  --prefill N          wrk mode: messages pre-filled for each pop scenario",
             "                       (default 20000 per second of --duration)",
+            "  --stream-events N    the 'streams' scenario (run only when named): events of its windowed",
+            "                       sum, consumed once whatever --duration says (default 5000)",
+            "  --stream-partitions N  source partitions of the 'streams' scenario (default 20)",
             "  --help               this text");
 
     /** Returns null when --help was asked for. */
@@ -108,6 +113,8 @@ final class BenchOptions {
                 case "--partition-pops" -> o.partitionPops = positive(a, v);
                 case "--wrk-threads" -> o.wrkThreads = positive(a, v);
                 case "--prefill" -> o.prefill = (long) positive(a, v);
+                case "--stream-events" -> o.streamEvents = positive(a, v);
+                case "--stream-partitions" -> o.streamPartitions = positive(a, v);
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }

@@ -62,6 +62,7 @@ final class Scenarios {
             // the same as push-b10-p100 and pop-autoack on a queue with encryptionEnabled
             case "push-b10-p100-enc" -> push(name, 10, PARTITIONS);
             case "pop-autoack-enc" -> popAutoAck(name);
+            case "streams" -> streams();
             default -> throw new IllegalArgumentException(name);
         };
     }
@@ -285,6 +286,19 @@ final class Scenarios {
         return t.result(exact);
     }
 
+    /**
+     * The streams scenario, after an untimed round of its own when warm-up is on: a cycle's
+     * statement and the functions under it are compiled per database connection, and a run of
+     * a few dozen cycles would otherwise time mostly that.
+     */
+    private Result streams() {
+        if (options.warmupSeconds > 0) {
+            new StreamsScenario(vertx, http, db, options, this, Math.min(1_000, options.streamEvents),
+                    "streams-warm-up").run();
+        }
+        return new StreamsScenario(vertx, http, db, options, this, options.streamEvents, "streams").run();
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** Builds and sends one push; answers how many items came back "queued". */
@@ -375,7 +389,7 @@ final class Scenarios {
     }
 
     /** A pop answer's messages, or null for 204 / non-2xx / {"success":false} (the latter two count as errors). */
-    private static JsonArray messagesOf(Meter meter, Http.Reply reply) {
+    static JsonArray messagesOf(Meter meter, Http.Reply reply) {
         if (reply.status() != 200) {
             return null;
         }
@@ -391,7 +405,7 @@ final class Scenarios {
         return "bench-" + scenario + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    private static String verdict(boolean ok) {
+    static String verdict(boolean ok) {
         return ok ? "OK" : "MISMATCH";
     }
 
@@ -421,7 +435,7 @@ final class Scenarios {
     // ---------------------------------------------------------------- measurement
 
     /** Wall time, server CPU and peak RSS around one load run, with a progress line every second. */
-    private Timed measure(String name, Meter meter, Supplier<Future<Void>> load) {
+    Timed measure(String name, Meter meter, Supplier<Future<Void>> load) {
         long cpu0 = stats == null ? -1 : stats.cpuNanos();
         AtomicLong peakRssKb = new AtomicLong(stats == null ? -1 : stats.rssKb());
         long t0 = System.nanoTime();
@@ -451,7 +465,7 @@ final class Scenarios {
         return new Timed(name, meter, wall / 1e9, cpuPercent, rssMb);
     }
 
-    private static final class Timed {
+    static final class Timed {
         final String name;
         final Meter meter;
         final double seconds;

@@ -53,6 +53,15 @@ public final class AccessPolicy {
         if (get && io.queen.http.DashboardRoutes.serves(path)) {
             return AccessLevel.PUBLIC; // the dashboard's files (spec 3.18); its data comes from the API
         }
+        if (get && under(path, "/api/v1/streams")) {
+            return AccessLevel.READ_ONLY; // what streams run: the operators' view
+        }
+        if (post && path.equals("/streams/v1/state/get")) {
+            return AccessLevel.READ_ONLY; // a read, sent as a POST for its body
+        }
+        if (post && (path.equals("/streams/v1/queries") || path.equals("/streams/v1/cycle"))) {
+            return AccessLevel.READ_WRITE;
+        }
         if ((post && (path.equals("/api/v1/configure") || path.equals("/api/v1/push")
                 || under(path, "/api/v1/ack") || path.equals("/api/v1/transaction") || under(path, "/api/v1/lease")))
                 || (get && under(path, "/api/v1/pop"))) {

@@ -112,18 +112,23 @@ final class MessageRoutes {
             JsonOut out = new JsonOut(64 + batch.size() * 200).beginArray();
             workerMetrics.pushed(ar.result());
             for (PushResult r : ar.result()) {
-                out.beginObject()
-                        .field("index", r.index())
-                        .field("transaction_id", r.transactionId())
-                        .field("status", r.status())
-                        .field("message_id", r.messageId());
-                if (r.queued()) {
-                    out.field("partition_id", r.partitionId()).field("trace_id", r.traceId());
-                }
-                out.field("queueName", r.queue()).endObject();
+                pushResult(out, r);
             }
             Responses.json(ctx, 201, out.endArray().toString());
         });
+    }
+
+    /** One item of a push response (spec 3.3): snake_case ids next to camelCase queueName. */
+    static JsonOut pushResult(JsonOut out, PushResult r) {
+        out.beginObject()
+                .field("index", r.index())
+                .field("transaction_id", r.transactionId())
+                .field("status", r.status())
+                .field("message_id", r.messageId());
+        if (r.queued()) {
+            out.field("partition_id", r.partitionId()).field("trace_id", r.traceId());
+        }
+        return out.field("queueName", r.queue()).endObject();
     }
 
     /** Answers 201 "buffered" per item once the items are durable on disk, 500 "failed" if not. */

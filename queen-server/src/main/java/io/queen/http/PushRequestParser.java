@@ -67,7 +67,7 @@ final class PushRequestParser {
         }
     }
 
-    private static void readItems(JsonParser p, byte[] body, PushBatch batch, String producer) throws IOException {
+    static void readItems(JsonParser p, byte[] body, PushBatch batch, String producer) throws IOException {
         JsonToken token;
         while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
             if (token != JsonToken.START_OBJECT) {
@@ -134,7 +134,7 @@ final class PushRequestParser {
     }
 
     /** The value's JSON text: containers are sliced out of the body, scalars re-encoded. */
-    private static String rawValue(JsonParser p, byte[] body, JsonToken value) throws IOException {
+    static String rawValue(JsonParser p, byte[] body, JsonToken value) throws IOException {
         switch (value) {
             case START_OBJECT:
             case START_ARRAY: {

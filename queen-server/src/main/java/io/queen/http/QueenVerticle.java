@@ -26,6 +26,10 @@ import io.queen.queue.LeaseService;
 import io.queen.queue.PopService;
 import io.queen.queue.PushService;
 import io.queen.queue.TransactionService;
+import io.queen.streams.StreamCycles;
+import io.queen.streams.StreamQueries;
+import io.queen.streams.StreamState;
+import io.queen.streams.StreamsOverview;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -127,6 +131,8 @@ public final class QueenVerticle extends VerticleBase {
                 config.db.connectTimeoutMs + 3000L)
                 .mount(router);
         new ConsumerGroupRoutes(groups).mount(router);
+        new StreamRoutes(new StreamQueries(backgroundPool), new StreamCycles(hotPool, wakeUps), new StreamState(hotPool),
+                new StreamsOverview(backgroundPool), encryption, buffer, workerMetrics).mount(router);
         Inspection inspection = new Inspection(backgroundPool);
         new ResourceRoutes(inspection, queueAdmin).mount(router);
         new DlqRoutes(inspection, encryption).mount(router);

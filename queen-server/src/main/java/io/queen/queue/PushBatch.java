@@ -1,5 +1,7 @@
 package io.queen.queue;
 
+import io.vertx.sqlclient.Tuple;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -62,6 +64,22 @@ public final class PushBatch {
 
     public boolean encrypted(int i) {
         return encrypted != null && encrypted.get(i);
+    }
+
+    /**
+     * Appends the batch's columns to {@code args} as the eight arrays push_batch_v2 takes
+     * (queues, partitions, transaction ids, message ids, payloads, trace ids, producers,
+     * encrypted flags), for every statement that pushes through it.
+     */
+    public Tuple addColumnsTo(Tuple args) {
+        return args.addArrayOfString(queues.toArray(new String[0]))
+                .addArrayOfString(partitions.toArray(new String[0]))
+                .addArrayOfString(transactionIds.toArray(new String[0]))
+                .addArrayOfUUID(messageIds.toArray(new UUID[0]))
+                .addArrayOfString(payloads.toArray(new String[0]))
+                .addArrayOfUUID(traceIds.toArray(new UUID[0]))
+                .addArrayOfString(producers.toArray(new String[0]))
+                .addArrayOfBoolean(encrypted == null ? null : encrypted.toArray(new Boolean[0]));
     }
 
     /** The items of several batches, in order (request fusion). */

@@ -175,15 +175,7 @@ public final class PushService {
      * file buffer's drain path, so replayed events go through exactly the same SQL.
      */
     public static Future<List<PushResult>> execute(SqlClient client, PushBatch batch) {
-        Tuple args = Tuple.of(
-                batch.queues.toArray(new String[0]),
-                batch.partitions.toArray(new String[0]),
-                batch.transactionIds.toArray(new String[0]),
-                batch.messageIds.toArray(new UUID[0]),
-                batch.payloads.toArray(new String[0]),
-                batch.traceIds.toArray(new UUID[0]),
-                batch.producers.toArray(new String[0]),
-                batch.encrypted == null ? null : batch.encrypted.toArray(new Boolean[0]));
+        Tuple args = batch.addColumnsTo(Tuple.tuple());
         return client.preparedQuery(SQL).execute(args).map(rows -> {
             List<PushResult> results = new ArrayList<>(rows.size());
             for (Row row : rows) {

@@ -104,16 +104,28 @@ class DashboardBrowserTest {
         push(q, "p1", "a1", "a2");
         List<String> popped = popAndAck(q, "readers", 1);
         JsonObject listed = http.get("/api/v1/messages?queue=" + q).json().getJsonArray("messages").getJsonObject(0);
+        // a streams query with a window open on the queue's partition
+        String query = q + "-totals";
+        String queryId = http.post("/streams/v1/queries", new JsonObject().put("name", query).put("source_queue", q)
+                .put("config_hash", "h")).json().getString("query_id");
+        assertEquals(true, http.post("/streams/v1/cycle", new JsonObject().put("query_id", queryId)
+                .put("partition_id", listed.getString("partitionId")).put("state_ops", new JsonArray()
+                        .add(new JsonObject().put("type", "upsert").put("key", "w1").put("value", 3))))
+                .json().getValue("success"));
         String[][] pages = {
                 {"#/", "overview"}, {"#/queues", "queues"}, {"#/queues/" + q, "queue"}, {"#/groups", "groups"},
                 {"#/groups/readers", "group"}, {"#/messages?queue=" + q, "messages"},
                 {"#/messages/" + listed.getString("partitionId") + "/" + listed.getString("transactionId"), "message"},
-                {"#/dlq", "dlq"}, {"#/system", "system"}};
+                {"#/streams", "streams"}, {"#/streams/" + query, "stream"}, {"#/dlq", "dlq"}, {"#/system", "system"}};
         for (String[] page : pages) {
             browser.page(page[0], page[1]);
             assertEquals(List.of(), browser.consoleErrors(), page[0]);
         }
         assertEquals(1, popped.size());
+        browser.page("#/streams", "streams");
+        assertTrue(browser.text(By.id("streams")).contains(query), browser.text(By.id("streams")));
+        browser.page("#/streams/" + query, "stream");
+        assertTrue(browser.text(By.id("stream-partitions")).contains("p1"), browser.text(By.id("stream-partitions")));
         browser.page("#/queues?search=" + q, "queues");
         assertTrue(browser.text(By.id("queues")).contains(q));
         // live refresh: a queue made now shows up without a reload
