@@ -42,8 +42,26 @@ final class RawInsert {
     }
 
     long rowCount() {
-        return Bench.await(pool.query("SELECT count(*) FROM queen_bench.raw_messages").execute())
-                .iterator().next().getLong(0);
+        return rowCount("queen_bench.raw_messages");
+    }
+
+    /**
+     * The wrk mode's baseline as issue 15 defines the raw limit: a plain table with one unique
+     * index (no primary key, no index for reading in order), created on first use and emptied.
+     */
+    void preparePlain() {
+        Bench.await(pool.query("CREATE SCHEMA IF NOT EXISTS queen_bench").execute());
+        Bench.await(pool.query("CREATE TABLE IF NOT EXISTS " + PLAIN_TABLE + " (id uuid, transaction_id text,"
+                + " partition_id uuid, payload jsonb, created_at timestamptz)").execute());
+        Bench.await(pool.query("CREATE UNIQUE INDEX IF NOT EXISTS raw_plain_partition_txn ON " + PLAIN_TABLE
+                + " (partition_id, transaction_id)").execute());
+        Bench.await(pool.query("TRUNCATE " + PLAIN_TABLE).execute());
+    }
+
+    static final String PLAIN_TABLE = "queen_bench.raw_plain";
+
+    long rowCount(String table) {
+        return Bench.await(pool.query("SELECT count(*) FROM " + table).execute()).iterator().next().getLong(0);
     }
 
     /** One statement of 100 rows spread round-robin over 100 partitions, like push-b100-p100. */

@@ -52,16 +52,16 @@ final class WrkScenarios {
     }
 
     private WrkRow rawPgbench() throws Exception {
-        raw.prepare(); // the same table as the JVM harness's raw-insert, emptied
+        raw.preparePlain(); // a plain table with one unique index, emptied
         // the idle server's CPU would say nothing here, so only PostgreSQL is measured
         Usage.Measured<PgBench.Figures> m = Usage.around(null, postgres,
                 () -> pgbench.run(options.connections, options.durationSeconds));
         PgBench.Figures f = m.value();
         long expected = f.transactions() * PgBench.ROWS_PER_TRANSACTION;
-        long rows = raw.rowCount();
+        long rows = raw.rowCount(RawInsert.PLAIN_TABLE);
         boolean exact = rows == expected;
         System.out.println("  " + f.command());
-        System.out.printf("  exactness: transactions %d x %d rows = %d, rows in queen_bench.raw_messages = %d -> %s%n",
+        System.out.printf("  exactness: transactions %d x %d rows = %d, rows in " + RawInsert.PLAIN_TABLE + " = %d -> %s%n",
                 f.transactions(), PgBench.ROWS_PER_TRANSACTION, expected, rows, verdict(exact));
         return new WrkRow("raw-pgbench", expected, f.transactions(), f.rowsPerSecond(),
                 f.rowsPerSecond() / PgBench.ROWS_PER_TRANSACTION, f.p50Ms(), f.p99Ms(), m.usage(), 0, exact);
