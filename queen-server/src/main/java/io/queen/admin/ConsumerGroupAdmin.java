@@ -107,7 +107,7 @@ public final class ConsumerGroupAdmin {
     public Future<java.util.List<PartitionState>> partitions(String group, String queue, String search, int pairs,
                                                              int skipPairs) {
         Tuple args = Tuple.tuple().addString(group).addString(queue)
-                .addString(search == null || search.isEmpty() ? null : search).addInteger(pairs)
+                .addString(search).addInteger(pairs)
                 .addInteger(skipPairs);
         return db.preparedQuery(PARTITIONS).execute(args).map(rows -> {
             java.util.List<PartitionState> states = new java.util.ArrayList<>(rows.size());

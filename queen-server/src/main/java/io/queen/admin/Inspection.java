@@ -69,7 +69,7 @@ public final class Inspection {
     /** The first row carries the number of matching queues; queue columns are NULL when the page is empty. */
     public Future<RowSet<Row>> queues(QueueListing l) {
         Tuple args = Tuple.tuple().addString(null).addString(l.namespace()).addString(l.task())
-                .addString(l.search() == null || l.search().isEmpty() ? null : l.search())
+                .addString(l.search())
                 .addInteger(l.limit()).addInteger(l.offset());
         return db.preparedQuery(QUEUE_PAGE.replace("/*order*/", l.orderBy())).execute(args);
     }
@@ -84,8 +84,7 @@ public final class Inspection {
      * name contains {@code search}, any case; null: all); empty when the queue does not exist.
      */
     public Future<RowSet<Row>> queueStatus(String name, String search, int limit, int offset) {
-        return db.preparedQuery(STATUS_QUEUE).execute(Tuple.of(name, search == null || search.isEmpty() ? null : search,
-                limit, offset));
+        return db.preparedQuery(STATUS_QUEUE).execute(Tuple.of(name, search, limit, offset));
     }
 
     public Future<RowSet<Row>> namespaces() {

@@ -181,6 +181,16 @@ final class Bodies {
         return value == null || value.isEmpty() ? null : value;
     }
 
+    /** Whether the request has any of these query parameters (e.g. a listing asked for paging). */
+    static boolean anyQuery(RoutingContext ctx, String... names) {
+        for (String name : names) {
+            if (ctx.request().params().contains(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static OffsetDateTime queryTimestamp(RoutingContext ctx, String name, OffsetDateTime fallback) {
         String raw = query(ctx, name);
         return raw == null ? fallback : requiredTimestamp(raw, name);

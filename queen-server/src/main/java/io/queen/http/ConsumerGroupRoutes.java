@@ -45,7 +45,7 @@ final class ConsumerGroupRoutes {
     private void list(RoutingContext ctx) {
         // optional, for the dashboard: without them the answer is every pair, as before
         String queue = ctx.request().getParam("queue");
-        String search = ctx.request().getParam("search");
+        String search = Bodies.query(ctx, "search");
         int limit = Bodies.queryInt(ctx, "limit", Integer.MAX_VALUE, 1);
         int offset = Bodies.queryInt(ctx, "offset", 0, 0);
         groups.partitions(null, queue, search, limit, offset).onComplete(ar -> {

@@ -24,7 +24,7 @@ final class QueueOrder {
                 throw ApiError.badRequest("sort must be one of " + Sort.names() + " (prefixed with - for descending)");
             }
         }
-        return new QueueListing(namespace, task, ctx.request().getParam("search"), column, descending,
+        return new QueueListing(namespace, task, Bodies.query(ctx, "search"), column, descending,
                 Bodies.queryInt(ctx, "limit", defaultLimit, 1), Bodies.queryInt(ctx, "offset", 0, 0));
     }
 }

@@ -68,8 +68,7 @@ final class ResourceRoutes {
 
     private void queues(RoutingContext ctx) {
         // without these parameters the answer is the whole listing, as in spec 3.8
-        boolean paged = ctx.request().params().contains("limit") || ctx.request().params().contains("offset")
-                || ctx.request().params().contains("search") || ctx.request().params().contains("sort");
+        boolean paged = Bodies.anyQuery(ctx, "limit", "offset", "search", "sort");
         QueueListing listing = QueueOrder.listing(ctx, null, null, paged ? 100 : Integer.MAX_VALUE);
         Responses.json(ctx, inspection.queues(listing), rows -> {
             JsonOut out = new JsonOut(256 + rows.size() * 256).beginObject().name("queues").beginArray();

@@ -79,11 +79,10 @@ final class StatusRoutes {
 
     private void queue(RoutingContext ctx) {
         // without these parameters every partition is listed, as in spec 3.12
-        boolean paged = ctx.request().params().contains("limit") || ctx.request().params().contains("offset")
-                || ctx.request().params().contains("search");
+        boolean paged = Bodies.anyQuery(ctx, "limit", "offset", "search");
         int limit = Bodies.queryInt(ctx, "limit", paged ? 100 : Integer.MAX_VALUE, 1);
         int offset = Bodies.queryInt(ctx, "offset", 0, 0);
-        inspection.queueStatus(ctx.pathParam("queue"), ctx.request().getParam("search"), limit, offset)
+        inspection.queueStatus(ctx.pathParam("queue"), Bodies.query(ctx, "search"), limit, offset)
                 .onComplete(ar -> {
             if (ar.failed()) {
                 Responses.failure(ctx, ar.cause());
