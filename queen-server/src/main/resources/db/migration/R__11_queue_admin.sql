@@ -85,3 +85,59 @@ BEGIN
     RETURN v_n;
 END;
 $fn$;
+
+-- Deleting a queue, first step, repeated: up to p_limit of the queue's partitions go with their
+-- messages (cursors, lookup, ready and statistics rows cascade; messages have no foreign key,
+-- see push_v3), so that a queue with a million partitions is removed in statements that each
+-- stay far below the statement timeout. Partitions a push holds right now are left for the
+-- final step. The streams state kept for them goes too (it has no foreign key to them).
+-- Returns how many partitions went.
+CREATE OR REPLACE FUNCTION queen.delete_queue_partitions_v1(p_name text, p_limit integer)
+RETURNS integer
+LANGUAGE plpgsql AS $fn$
+DECLARE
+    v_pids uuid[];
+BEGIN
+    SELECT coalesce(array_agg(d.id), '{}') INTO v_pids FROM (
+        SELECT pt.id
+          FROM queen.partitions pt
+         WHERE pt.queue_id = (SELECT q.id FROM queen.queues q WHERE q.name = p_name)
+         ORDER BY pt.id
+         LIMIT p_limit
+           FOR UPDATE SKIP LOCKED) d;
+    -- a statement of its own: its snapshot holds every push that committed before the lock
+    DELETE FROM queen.messages m WHERE m.partition_id = ANY (v_pids);
+    DELETE FROM queen_streams.state s WHERE s.partition_id = ANY (v_pids);
+    DELETE FROM queen.partitions pt WHERE pt.id = ANY (v_pids);
+    RETURN cardinality(v_pids);
+END;
+$fn$;
+
+-- Deleting a queue, final step: the queue with everything below it, and the per-queue rows
+-- that have no foreign key: among them the streams queries reading from it (their state
+-- cascades), which have nothing left to consume. The queue row is locked first, which waits
+-- for pushes creating a partition in it (their foreign key check shares that row) and keeps
+-- new ones out; then its partitions, which waits for pushes into them. Returns whether the
+-- queue existed.
+CREATE OR REPLACE FUNCTION queen.delete_queue_v1(p_name text)
+RETURNS boolean
+LANGUAGE plpgsql AS $fn$
+DECLARE
+    v_queue uuid;
+    v_pids  uuid[];
+BEGIN
+    SELECT q.id INTO v_queue FROM queen.queues q WHERE q.name = p_name FOR UPDATE;
+    DELETE FROM queen.consumer_watermarks WHERE queue_name = p_name;
+    DELETE FROM queen.consumer_groups_metadata WHERE queue_name = p_name;
+    DELETE FROM queen_streams.queries WHERE source_queue = p_name;
+    IF v_queue IS NULL THEN
+        RETURN false;
+    END IF;
+    SELECT coalesce(array_agg(d.id), '{}') INTO v_pids FROM (
+        SELECT pt.id FROM queen.partitions pt WHERE pt.queue_id = v_queue ORDER BY pt.id FOR UPDATE) d;
+    DELETE FROM queen.messages m WHERE m.partition_id = ANY (v_pids);
+    DELETE FROM queen_streams.state s WHERE s.partition_id = ANY (v_pids);
+    DELETE FROM queen.queues WHERE id = v_queue;
+    RETURN true;
+END;
+$fn$;

@@ -3,7 +3,9 @@ package io.queen.queue;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -72,14 +74,56 @@ public final class PushBatch {
      * encrypted flags), for every statement that pushes through it.
      */
     public Tuple addColumnsTo(Tuple args) {
-        return args.addArrayOfString(queues.toArray(new String[0]))
-                .addArrayOfString(partitions.toArray(new String[0]))
-                .addArrayOfString(transactionIds.toArray(new String[0]))
+        return addItemColumnsTo(args.addArrayOfString(queues.toArray(new String[0]))
+                .addArrayOfString(partitions.toArray(new String[0])));
+    }
+
+    /** Transaction ids, message ids, payloads, trace ids, producers, encrypted flags. */
+    private Tuple addItemColumnsTo(Tuple args) {
+        return args.addArrayOfString(transactionIds.toArray(new String[0]))
                 .addArrayOfUUID(messageIds.toArray(new UUID[0]))
                 .addArrayOfString(payloads.toArray(new String[0]))
                 .addArrayOfUUID(traceIds.toArray(new UUID[0]))
                 .addArrayOfString(producers.toArray(new String[0]))
                 .addArrayOfBoolean(encrypted == null ? null : encrypted.toArray(new Boolean[0]));
+    }
+
+    /**
+     * Appends the batch as push_v3 takes it: its distinct (queue, partition) pairs once, and per
+     * item the pair it goes to (1-based), then the per-item arrays of {@link #addColumnsTo}
+     * after the partitions.
+     */
+    public Tuple addPairedColumnsTo(Tuple args, int[] pairOfItem) {
+        List<String> pairQueues = new ArrayList<>();
+        List<String> pairPartitions = new ArrayList<>();
+        Map<String, Map<String, Integer>> pairs = new HashMap<>();
+        Integer[] pairColumn = new Integer[size()];
+        String lastQueue = null;
+        String lastPartition = null;
+        int last = 0;
+        for (int i = 0; i < pairColumn.length; i++) {
+            String queue = queues.get(i);
+            String partition = partitions.get(i);
+            // most batches go to one partition, or run of items to the same one: no map lookup
+            if (!queue.equals(lastQueue) || !partition.equals(lastPartition)) {
+                Map<String, Integer> ofQueue = pairs.computeIfAbsent(queue, q -> new HashMap<>());
+                Integer pair = ofQueue.get(partition);
+                if (pair == null) {
+                    pairQueues.add(queue);
+                    pairPartitions.add(partition);
+                    pair = pairQueues.size();
+                    ofQueue.put(partition, pair);
+                }
+                last = pair;
+                lastQueue = queue;
+                lastPartition = partition;
+            }
+            pairColumn[i] = last;
+            pairOfItem[i] = last;
+        }
+        return addItemColumnsTo(args.addArrayOfString(pairQueues.toArray(new String[0]))
+                .addArrayOfString(pairPartitions.toArray(new String[0]))
+                .addArrayOfInteger(pairColumn));
     }
 
     /** The items of several batches, in order (request fusion). */
@@ -129,6 +173,10 @@ public final class PushBatch {
     /** Never empty: generated in {@link #add} when the client gave none. */
     public String transactionId(int i) {
         return transactionIds.get(i);
+    }
+
+    public UUID messageId(int i) {
+        return messageIds.get(i);
     }
 
     public String payload(int i) {

@@ -172,15 +172,30 @@ public final class PushService {
 
     /**
      * Runs a push on any client: a pool, or a connection inside a transaction. Also the
-     * file buffer's drain path, so replayed events go through exactly the same SQL.
+     * file buffer's drain path, so replayed events go through exactly the same SQL. The
+     * database answers one row (partition ids per pair, the duplicates); everything else an
+     * item's result says, the server already knows.
      */
     public static Future<List<PushResult>> execute(SqlClient client, PushBatch batch) {
-        Tuple args = batch.addColumnsTo(Tuple.tuple());
+        int[] pairOfItem = new int[batch.size()];
+        Tuple args = batch.addPairedColumnsTo(Tuple.tuple(), pairOfItem);
         return client.preparedQuery(SQL).execute(args).map(rows -> {
-            List<PushResult> results = new ArrayList<>(rows.size());
-            for (Row row : rows) {
-                results.add(new PushResult(row.getInteger(0), row.getString(1), row.getUUID(2), row.getUUID(3),
-                        row.getUUID(4), row.getString(5), row.getString(6)));
+            Row row = rows.iterator().next();
+            UUID[] partitionIds = row.getArrayOfUUIDs(0);
+            Integer[] duplicates = row.getArrayOfIntegers(1);
+            UUID[] storedIds = row.getArrayOfUUIDs(2);
+            int nextDuplicate = 0;
+            List<PushResult> results = new ArrayList<>(pairOfItem.length);
+            for (int i = 0; i < pairOfItem.length; i++) {
+                UUID partitionId = partitionIds[pairOfItem[i] - 1];
+                if (duplicates != null && nextDuplicate < duplicates.length && duplicates[nextDuplicate] == i) {
+                    results.add(new PushResult(i, "duplicate", storedIds[nextDuplicate], partitionId,
+                            batch.traceId(i), batch.transactionId(i), batch.queue(i)));
+                    nextDuplicate++;
+                } else {
+                    results.add(new PushResult(i, "queued", batch.messageId(i), partitionId, batch.traceId(i),
+                            batch.transactionId(i), batch.queue(i)));
+                }
             }
             return results;
         });
