@@ -56,24 +56,29 @@ BEGIN
      ORDER BY pc.partition_id
        FOR UPDATE;
 
-    SELECT array_agg(ROW(x.i::integer, x.t, x.pid, x.st, x.lease, x.err, m.id, m.created_at, q.name, pt.name,
-                         q.retry_limit,
+    -- per item only its message is looked up; names, retry limit and the lease holder are
+    -- read once per partition (a batch acks many messages of few partitions)
+    SELECT array_agg(ROW(x.i::integer, x.t, x.pid, x.st, x.lease, x.err, m.id, m.created_at,
+                         CASE WHEN m.id IS NOT NULL THEN pa.qname END,
+                         CASE WHEN m.id IS NOT NULL THEN pa.pname END,
+                         CASE WHEN m.id IS NOT NULL THEN pa.retry_limit END,
                          m.id IS NOT NULL AND x.st IN ('completed', 'success', 'failed', 'dlq', 'retry')
-                             AND (x.lease IS NULL OR lv.ok),
+                             AND (x.lease IS NULL OR coalesce(pa.holder = x.lease AND pa.live, false)),
                          CASE WHEN m.id IS NULL THEN 'Message not found'
-                              WHEN x.lease IS NOT NULL AND NOT lv.ok THEN 'Invalid or expired lease'
+                              WHEN x.lease IS NOT NULL AND NOT coalesce(pa.holder = x.lease AND pa.live, false)
+                              THEN 'Invalid or expired lease'
                          END)::queen.ack_item
                      ORDER BY x.pid, m.created_at, m.id, x.i)
       INTO v_items
       FROM unnest(p_txn, p_pid, p_status, p_lease, p_error) WITH ORDINALITY AS x(t, pid, st, lease, err, i)
       LEFT JOIN queen.messages m ON m.partition_id = x.pid AND m.transaction_id = x.t
-      LEFT JOIN queen.partitions pt ON pt.id = m.partition_id
-      LEFT JOIN queen.queues q ON q.id = pt.queue_id
-      LEFT JOIN LATERAL (
-            SELECT EXISTS (SELECT 1 FROM queen.partition_consumers pc
-                            WHERE pc.partition_id = x.pid AND pc.consumer_group = p_group
-                              AND pc.worker_id = x.lease AND pc.lease_expires_at > now()) AS ok
-      ) lv ON true;
+      LEFT JOIN (SELECT d.pid, q.name AS qname, pt.name AS pname, q.retry_limit, pc.worker_id AS holder,
+                        pc.lease_expires_at > now() AS live
+                   FROM (SELECT DISTINCT u AS pid FROM unnest(p_pid) u) d
+                   JOIN queen.partitions pt ON pt.id = d.pid
+                   JOIN queen.queues q ON q.id = pt.queue_id
+                   LEFT JOIN queen.partition_consumers pc
+                          ON pc.partition_id = d.pid AND pc.consumer_group = p_group) pa ON pa.pid = x.pid;
 
     -- successful acks: move each partition's cursor to its newest acked message
     WITH done AS (
