@@ -114,7 +114,7 @@ final class MessageRoutes {
             for (PushResult r : ar.result()) {
                 pushResult(out, r);
             }
-            Responses.json(ctx, 201, out.endArray().toString());
+            Responses.json(ctx, 201, out.endArray());
         });
     }
 
@@ -150,7 +150,7 @@ final class MessageRoutes {
             if (ar.succeeded()) {
                 workerMetrics.pushBuffered(batch);
             }
-            Responses.json(ctx, ar.succeeded() ? 201 : 500, out.endArray().toString());
+            Responses.json(ctx, ar.succeeded() ? 201 : 500, out.endArray());
         });
     }
 
@@ -266,7 +266,7 @@ final class MessageRoutes {
                     .field("dlq", r.dlq())
                     .endObject();
         }
-        Responses.json(ctx, 200, out.endArray().toString());
+        Responses.json(ctx, 200, out.endArray());
     }
 
     private void extendLease(RoutingContext ctx) {

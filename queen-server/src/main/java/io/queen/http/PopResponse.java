@@ -54,7 +54,7 @@ final class PopResponse implements PopAnswer {
         ctx.response().closeHandler(v -> then.run());
     }
 
-    private String envelope(PopOutcome outcome) {
+    private JsonOut envelope(PopOutcome outcome) {
         String leaseId = query.autoAck() ? "" : query.leaseId().toString();
         PoppedMessage first = outcome.messages().get(0);
         JsonOut out = new JsonOut(256 + outcome.messages().size() * 320);
@@ -82,7 +82,6 @@ final class PopResponse implements PopAnswer {
         }
         return out.endArray()
                 .field("partitionsClaimed", outcome.partitionsClaimed())
-                .endObject()
-                .toString();
+                .endObject();
     }
 }

@@ -13,6 +13,8 @@ import org.slf4j.LoggerFactory;
 /** Writes JSON responses with the headers every Queen client expects, and maps failures. */
 public final class Responses {
     private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
+    /** Made once: Netty copies an AsciiString header value as bytes, without encoding it again. */
+    private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
 
     private Responses() {
     }
@@ -22,7 +24,16 @@ public final class Responses {
         if (response.ended() || response.closed()) {
             return;
         }
-        response.setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
+        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON).end(body);
+    }
+
+    /** The writer's bytes as they are: no String is made of them. */
+    static void json(RoutingContext ctx, int status, JsonOut body) {
+        HttpServerResponse response = ctx.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON).end(body.toBuffer());
     }
 
     /** 200 with the body made from the result, or the failure's status and JSON error. */

@@ -168,4 +168,28 @@ class JsonOutTest {
                 .value((Object) Double.POSITIVE_INFINITY).value((Object) Float.NEGATIVE_INFINITY).value((Object) 1.5)
                 .endArray().toString());
     }
+
+    @Test
+    void theBufferHoldsTheUtf8OfTheText() {
+        JsonOut out = new JsonOut(4).beginObject().field("q", "é日本\uD83D\uDE00").name("p").raw("{\"ü\":1}")
+                .field("id", java.util.UUID.fromString("0190C6F2-8D3A-7B4E-9F00-0123456789AB")).endObject();
+        String text = "{\"q\":\"é日本\uD83D\uDE00\",\"p\":{\"ü\":1},\"id\":\"0190c6f2-8d3a-7b4e-9f00-0123456789ab\"}";
+        assertEquals(text, out.toString());
+        assertEquals(text, out.toBuffer().toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aLoneSurrogateIsWrittenAsAQuestionMarkAsJavaEncodesIt() {
+        assertEquals("\"a?b?\"", quoted("a\uD83Db\uDE00"));
+        assertEquals("[a?]", new JsonOut().beginArray().raw("a\uD83D").endArray().toString());
+    }
+
+    @Test
+    void microsecondTimesOfEveryYearWidth() {
+        assertEquals("0099-12-31T23:59:59.999999Z",
+                JsonOut.micros(OffsetDateTime.parse("0099-12-31T23:59:59.999999999Z")));
+        assertEquals(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
+                        .format(OffsetDateTime.parse("+12026-01-02T03:04:05Z")),
+                JsonOut.micros(OffsetDateTime.parse("+12026-01-02T03:04:05Z")));
+    }
 }
