@@ -5,7 +5,7 @@ import io.queen.config.DatabaseSettings;
 import io.queen.config.QueenConfig;
 import io.queen.db.Databases;
 import io.queen.db.EmbeddedDatabase;
-import io.queen.db.Migrations;
+import io.queen.db.MigrationProcess;
 import io.queen.db.PeerChannel;
 import io.queen.buffer.BufferedPartitions;
 import io.queen.http.BodyBudget;
@@ -89,7 +89,7 @@ public final class QueenServer {
             }
             try {
                 // schema changes take a session of their own, around any pooler
-                Migrations.apply(connect.forSessions());
+                MigrationProcess.run(connect.forSessions());
                 // a counter declared without its migration would fail every metrics flush
                 CounterSql.verifyColumns(setup).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             } finally {

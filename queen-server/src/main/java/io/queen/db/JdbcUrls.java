@@ -46,10 +46,10 @@ final class JdbcUrls {
         return url.toString();
     }
 
-    static Connection connect(DatabaseSettings db, String url) throws SQLException {
+    static Connection connect(String url, String user, String password) throws SQLException {
         Properties credentials = new Properties();
-        credentials.setProperty("user", db.user);
-        credentials.setProperty("password", db.password);
+        credentials.setProperty("user", user);
+        credentials.setProperty("password", password);
         return DriverManager.getConnection(url, credentials);
     }
 

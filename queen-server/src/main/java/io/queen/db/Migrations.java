@@ -68,8 +68,12 @@ public final class Migrations {
     }
 
     static MigrateResult apply(DatabaseSettings db, String location) {
-        String url = JdbcUrls.of(db);
-        try (Connection lockHolder = JdbcUrls.connect(db, url)) {
+        return apply(JdbcUrls.of(db), db.user, db.password, location);
+    }
+
+    /** The same from a JDBC URL, as {@link MigrationProcess} receives it. */
+    static MigrateResult apply(String url, String user, String password, String location) {
+        try (Connection lockHolder = JdbcUrls.connect(url, user, password)) {
             lock(lockHolder);
             Origin origin = origin(lockHolder);
             int preFlywayVersion = origin == Origin.PRE_FLYWAY ? preFlywayVersion(lockHolder) : 0;
@@ -84,7 +88,7 @@ public final class Migrations {
                 }
             }
             MigrateResult result = Flyway.configure()
-                    .dataSource(url, db.user, db.password)
+                    .dataSource(url, user, password)
                     .schemas("queen")
                     .table(HISTORY_TABLE)
                     .locations(location)

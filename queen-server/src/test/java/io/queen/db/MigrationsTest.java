@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The migrations against a real PostgreSQL, each test on a database of its own: several
  * servers starting at once, an edited function file applied again, an edited table file
- * refused, and a database of the pre-Flyway builds taken over at the right version.
+ * refused, a database of the pre-Flyway builds taken over at the right version, and the
+ * child JVM the server runs them in, with its refusal reaching the server.
  */
 class MigrationsTest {
     private static EmbeddedDatabase postgres;
@@ -116,6 +117,21 @@ class MigrationsTest {
             long repeatable = files().stream().filter(p -> p.getFileName().toString().startsWith("R__")).count();
             assertEquals(versionedAfter + repeatable, result.migrationsExecuted, "versions " + lastApplied);
         }
+    }
+
+    @Test
+    void theServerRunsThemInAJvmOfItsOwnThatReportsItsRefusal() throws Exception {
+        DatabaseSettings db = newDatabase();
+        MigrationProcess.run(db);
+        assertEquals(1, count(db, "SELECT count(*) FROM pg_proc WHERE proname = 'push_batch_v2'"));
+        MigrationProcess.run(db); // nothing to do: no error either
+
+        // as if V005 had been edited after this database applied it
+        execute(db, "UPDATE queen.flyway_schema_history SET checksum = checksum + 1 WHERE version = '005'");
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> MigrationProcess.run(db));
+        assertTrue(refused.getMessage().startsWith("Schema migration refused:")
+                && refused.getMessage().contains("checksum mismatch") && refused.getMessage().contains("005"),
+                refused.getMessage());
     }
 
     private static DatabaseSettings newDatabase() throws Exception {
