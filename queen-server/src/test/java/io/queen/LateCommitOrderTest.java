@@ -38,14 +38,7 @@ class LateCommitOrderTest {
     @BeforeAll
     static void start() throws Exception {
         env = ServerOnOwnDatabase.start("queen-late-commit", "QUEEN_THREADS", "2");
-        try (Connection c = env.connect(); Statement s = c.createStatement()) {
-            s.execute("CREATE FUNCTION public.stall_push() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-                    + " IF NEW.payload ? 'stallMs' THEN"
-                    + "   PERFORM pg_sleep((NEW.payload->>'stallMs')::int / 1000.0);"
-                    + " END IF; RETURN NEW; END $$");
-            s.execute("CREATE TRIGGER stall_push BEFORE INSERT ON queen.messages"
-                    + " FOR EACH ROW EXECUTE FUNCTION public.stall_push()");
-        }
+        env.stallPushesOnRequest();
     }
 
     @AfterAll

@@ -6,8 +6,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,14 +27,7 @@ class PushStorageTest {
     @BeforeAll
     static void start() throws Exception {
         env = ServerOnOwnDatabase.start("queen-push-storage");
-        try (Connection c = env.connect(); Statement s = c.createStatement()) {
-            s.execute("CREATE FUNCTION public.stall_push() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-                    + " IF NEW.payload ? 'stallMs' THEN"
-                    + "   PERFORM pg_sleep((NEW.payload->>'stallMs')::int / 1000.0);"
-                    + " END IF; RETURN NEW; END $$");
-            s.execute("CREATE TRIGGER stall_push BEFORE INSERT ON queen.messages"
-                    + " FOR EACH ROW EXECUTE FUNCTION public.stall_push()");
-        }
+        env.stallPushesOnRequest();
     }
 
     @AfterAll
