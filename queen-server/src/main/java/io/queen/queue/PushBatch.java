@@ -90,18 +90,17 @@ public final class PushBatch {
 
     /**
      * Appends the batch as push_v3 takes it: its distinct (queue, partition) pairs once, and per
-     * item the pair it goes to (1-based), then the per-item arrays of {@link #addColumnsTo}
-     * after the partitions.
+     * item the pair it goes to (1-based, also written to {@code pairOfItem}, one slot per item),
+     * then the per-item arrays of {@link #addColumnsTo} after the partitions.
      */
-    public Tuple addPairedColumnsTo(Tuple args, int[] pairOfItem) {
+    public Tuple addPairedColumnsTo(Tuple args, Integer[] pairOfItem) {
         List<String> pairQueues = new ArrayList<>();
         List<String> pairPartitions = new ArrayList<>();
         Map<String, Map<String, Integer>> pairs = new HashMap<>();
-        Integer[] pairColumn = new Integer[size()];
         String lastQueue = null;
         String lastPartition = null;
         int last = 0;
-        for (int i = 0; i < pairColumn.length; i++) {
+        for (int i = 0; i < pairOfItem.length; i++) {
             String queue = queues.get(i);
             String partition = partitions.get(i);
             // most batches go to one partition, or run of items to the same one: no map lookup
@@ -118,12 +117,11 @@ public final class PushBatch {
                 lastQueue = queue;
                 lastPartition = partition;
             }
-            pairColumn[i] = last;
             pairOfItem[i] = last;
         }
         return addItemColumnsTo(args.addArrayOfString(pairQueues.toArray(new String[0]))
                 .addArrayOfString(pairPartitions.toArray(new String[0]))
-                .addArrayOfInteger(pairColumn));
+                .addArrayOfInteger(pairOfItem));
     }
 
     /** The items of several batches, in order (request fusion). */

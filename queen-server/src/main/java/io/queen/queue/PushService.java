@@ -177,7 +177,7 @@ public final class PushService {
      * item's result says, the server already knows.
      */
     public static Future<List<PushResult>> execute(SqlClient client, PushBatch batch) {
-        int[] pairOfItem = new int[batch.size()];
+        Integer[] pairOfItem = new Integer[batch.size()];
         Tuple args = batch.addPairedColumnsTo(Tuple.tuple(), pairOfItem);
         return client.preparedQuery(SQL).execute(args).map(rows -> {
             Row row = rows.iterator().next();
@@ -187,15 +187,12 @@ public final class PushService {
             int nextDuplicate = 0;
             List<PushResult> results = new ArrayList<>(pairOfItem.length);
             for (int i = 0; i < pairOfItem.length; i++) {
-                UUID partitionId = partitionIds[pairOfItem[i] - 1];
-                if (duplicates != null && nextDuplicate < duplicates.length && duplicates[nextDuplicate] == i) {
-                    results.add(new PushResult(i, "duplicate", storedIds[nextDuplicate], partitionId,
-                            batch.traceId(i), batch.transactionId(i), batch.queue(i)));
-                    nextDuplicate++;
-                } else {
-                    results.add(new PushResult(i, "queued", batch.messageId(i), partitionId, batch.traceId(i),
-                            batch.transactionId(i), batch.queue(i)));
-                }
+                // the repeats come in item order
+                boolean duplicate = duplicates != null && nextDuplicate < duplicates.length
+                        && duplicates[nextDuplicate] == i;
+                UUID messageId = duplicate ? storedIds[nextDuplicate++] : batch.messageId(i);
+                results.add(new PushResult(i, duplicate ? "duplicate" : "queued", messageId,
+                        partitionIds[pairOfItem[i] - 1], batch.traceId(i), batch.transactionId(i), batch.queue(i)));
             }
             return results;
         });
