@@ -173,7 +173,7 @@ public final class QueenConfig {
         defaultSubscriptionMode = env.string("DEFAULT_SUBSCRIPTION_MODE", "");
         pollRecheckMs = env.integer("POP_WAIT_MAX_INTERVAL_MS", 1000, 10, 60_000);
         shutdownGraceMs = env.integer("QUEEN_SHUTDOWN_GRACE_MS", 5000, 0, 600_000);
-        pushMaxInFlight = env.integer("QUEEN_PUSH_MAX_CONCURRENT", 2, 1, 1000);
+        pushMaxInFlight = env.integer("QUEEN_PUSH_MAX_CONCURRENT", 1, 1, 1000);
         pushMaxItemsPerCall = env.integer("QUEEN_PUSH_MAX_BATCH_SIZE", 10_000, 1, 1_000_000);
 
         retentionIntervalMs = env.integer("RETENTION_INTERVAL", 300_000, 100, 86_400_000);

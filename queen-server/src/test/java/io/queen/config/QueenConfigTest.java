@@ -42,7 +42,7 @@ class QueenConfigTest {
             s("QUEEN_MAX_POLL_TIMEOUT", 600_000, 1000, 86_400_000, c -> c.maxTimeoutMs),
             s("POP_WAIT_MAX_INTERVAL_MS", 1000, 10, 60_000, c -> c.pollRecheckMs),
             s("QUEEN_SHUTDOWN_GRACE_MS", 5000, 0, 600_000, c -> c.shutdownGraceMs),
-            s("QUEEN_PUSH_MAX_CONCURRENT", 2, 1, 1000, c -> c.pushMaxInFlight),
+            s("QUEEN_PUSH_MAX_CONCURRENT", 1, 1, 1000, c -> c.pushMaxInFlight),
             s("QUEEN_PUSH_MAX_BATCH_SIZE", 10_000, 1, 1_000_000, c -> c.pushMaxItemsPerCall),
             s("RETENTION_INTERVAL", 300_000, 100, 86_400_000, c -> c.retentionIntervalMs),
             s("RETENTION_BATCH_SIZE", 1000, 1, 1_000_000, c -> c.retentionBatchSize),
