@@ -43,8 +43,10 @@ CREATE TRIGGER stats_track_rates
 -- Per group, against its cursor: pending = messages after the cursor that are neither leased
 -- nor dead-lettered; processing = the unacked part of an unexpired lease (batch_size -
 -- acked_count, at most what is after the cursor); deadLetter = the group's DLQ messages;
--- completed = the rest. Each group costs one index range scan of (partition_id, created_at, id)
--- from its cursor on, so a consumer that keeps up costs little.
+-- completed = the rest. A group's messages after its cursor are counted in full only when no
+-- earlier count can be moved along (see the after_cursor step): then it costs an index range
+-- scan of (partition_id, created_at, id) from its cursor on; moved along, the ranges that
+-- changed since, so a backlog costs nothing while it only waits.
 -- The partition's total is a full count of its messages when p_margin is NULL (reconcile).
 -- Otherwise (fast path) it is the previous total plus the messages after the previous newest
 -- one (pushes commit in position order within a partition, see the push function), unless
@@ -74,16 +76,23 @@ BEGIN
     WITH parts AS (
         SELECT pt.id, pt.queue_id FROM queen.partitions pt WHERE pt.id = ANY (v_ids)
     ),
+    -- A cursor is compared as a position (created_at, id) that every message is either before
+    -- or after: none = (-infinity, nil), a start time without a message = (time, the largest
+    -- uuid), as a pop reads them (nothing at exactly that time is "after").
     groups AS (
-        SELECT p.id AS partition_id, p.queue_id, pc.consumer_group,
-               pc.last_consumed_created_at AS cursor_ts, pc.last_consumed_id AS cursor_id,
-               CASE WHEN pc.lease_expires_at > now() THEN greatest(pc.batch_size - pc.acked_count, 0)
-                    ELSE 0 END AS leased
-          FROM parts p JOIN queen.partition_consumers pc ON pc.partition_id = p.id
-        UNION ALL
-        SELECT p.id, p.queue_id, '__QUEUE_MODE__', NULL, NULL, 0
-          FROM parts p
-         WHERE NOT EXISTS (SELECT 1 FROM queen.partition_consumers pc WHERE pc.partition_id = p.id)
+        SELECT x.partition_id, x.queue_id, x.consumer_group, x.leased,
+               coalesce(x.cursor_ts, '-infinity') AS cursor_ts,
+               CASE WHEN x.cursor_ts IS NULL THEN '00000000-0000-0000-0000-000000000000'::uuid
+                    ELSE coalesce(x.cursor_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff') END AS cursor_id
+          FROM (SELECT p.id AS partition_id, p.queue_id, pc.consumer_group,
+                       pc.last_consumed_created_at AS cursor_ts, pc.last_consumed_id AS cursor_id,
+                       CASE WHEN pc.lease_expires_at > now() THEN greatest(pc.batch_size - pc.acked_count, 0)
+                            ELSE 0 END AS leased
+                  FROM parts p JOIN queen.partition_consumers pc ON pc.partition_id = p.id
+                UNION ALL
+                SELECT p.id, p.queue_id, '__QUEUE_MODE__', NULL, NULL, 0
+                  FROM parts p
+                 WHERE NOT EXISTS (SELECT 1 FROM queen.partition_consumers pc WHERE pc.partition_id = p.id)) x
     ),
     totals AS (
         SELECT p.id AS partition_id, coalesce(base.total + added.n, whole.n) AS total,
@@ -112,23 +121,80 @@ BEGIN
               SELECT count(*) AS n FROM queen.messages m WHERE base.total IS NULL AND m.partition_id = p.id
           ) whole
     ),
+    -- Messages after each group's cursor. Never consumed: all of them (the total). Counted
+    -- before from a known cursor (fast path, the same conditions as the total's): that count,
+    -- less the messages then present between the old and the new cursor (consumed since), plus
+    -- those between the new and the old one (a cursor moved back), plus the messages added
+    -- since that are after the new cursor. Each count reads only a range that moved, not the
+    -- backlog. Otherwise every message after the cursor is counted.
+    previous AS (
+        SELECT g.partition_id, g.consumer_group, s.counted_after,
+               s.counted_cursor_at AS c0_ts, s.counted_cursor_id AS c0_id,
+               coalesce(s.newest_message_at, '-infinity') AS p_ts,
+               coalesce(s.last_scanned_message_id, '00000000-0000-0000-0000-000000000000') AS p_id
+          FROM groups g
+          JOIN queen.stats s ON s.stat_type = 'partition'
+                            AND s.stat_key = g.partition_id::text || ':' || g.consumer_group
+         WHERE p_margin IS NOT NULL AND g.cursor_ts <> '-infinity' AND s.counted_after IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM queen.retention_history rh
+                            WHERE rh.partition_id = g.partition_id
+                              AND rh.executed_at >= s.last_computed_at - p_margin)
+    ),
+    after_cursor AS (
+        SELECT g.partition_id, g.consumer_group,
+               CASE WHEN g.cursor_ts = '-infinity' THEN t.total
+                    WHEN pv.counted_after IS NOT NULL THEN pv.counted_after - consumed.n + rewound.n + added.n
+                    ELSE whole.n END AS after_cursor,
+               oldest.created_at AS oldest_after
+          FROM groups g
+          JOIN totals t ON t.partition_id = g.partition_id
+          LEFT JOIN previous pv ON pv.partition_id = g.partition_id AND pv.consumer_group = g.consumer_group
+          -- the laterals' conditions on the outer row are checked before any scan: only the
+          -- counts the row needs read messages
+          CROSS JOIN LATERAL (
+              SELECT count(*) AS n FROM queen.messages m
+               WHERE pv.counted_after IS NOT NULL AND m.partition_id = g.partition_id
+                 AND (m.created_at, m.id) > (pv.c0_ts, pv.c0_id)
+                 AND (m.created_at, m.id) <= (g.cursor_ts, g.cursor_id)
+                 AND (m.created_at, m.id) <= (pv.p_ts, pv.p_id)
+          ) consumed
+          CROSS JOIN LATERAL (
+              SELECT count(*) AS n FROM queen.messages m
+               WHERE pv.counted_after IS NOT NULL AND m.partition_id = g.partition_id
+                 AND (m.created_at, m.id) > (g.cursor_ts, g.cursor_id)
+                 AND (m.created_at, m.id) <= (pv.c0_ts, pv.c0_id)
+                 AND (m.created_at, m.id) <= (pv.p_ts, pv.p_id)
+          ) rewound
+          CROSS JOIN LATERAL (
+              SELECT count(*) AS n FROM queen.messages m
+               WHERE pv.counted_after IS NOT NULL AND m.partition_id = g.partition_id
+                 AND (m.created_at, m.id) > (pv.p_ts, pv.p_id)
+                 AND (m.created_at, m.id) > (g.cursor_ts, g.cursor_id)
+          ) added
+          CROSS JOIN LATERAL (
+              SELECT count(*) AS n FROM queen.messages m
+               WHERE pv.counted_after IS NULL AND g.cursor_ts <> '-infinity' AND m.partition_id = g.partition_id
+                 AND (m.created_at, m.id) > (g.cursor_ts, g.cursor_id)
+          ) whole
+          LEFT JOIN LATERAL (
+              SELECT m.created_at FROM queen.messages m
+               WHERE m.partition_id = g.partition_id AND (m.created_at, m.id) > (g.cursor_ts, g.cursor_id)
+               ORDER BY m.created_at, m.id
+               LIMIT 1
+          ) oldest ON true
+    ),
     counted AS (
-        SELECT g.partition_id, g.queue_id, g.consumer_group, t.total, t.newest, t.newest_id, a.oldest_after,
+        SELECT g.partition_id, g.queue_id, g.consumer_group, g.cursor_ts, g.cursor_id, t.total, t.newest,
+               t.newest_id, a.oldest_after,
                least(g.leased, a.after_cursor - d.dlq_after) AS processing,
                a.after_cursor - d.dlq_after AS open_messages,
                d.dead_letter, d.dlq_after, a.after_cursor
           FROM groups g
           JOIN totals t ON t.partition_id = g.partition_id
-          CROSS JOIN LATERAL (
-              SELECT count(*) AS after_cursor, min(m.created_at) AS oldest_after
-                FROM queen.messages m
-               WHERE m.partition_id = g.partition_id
-                 AND (g.cursor_ts IS NULL OR (m.created_at, m.id) > (g.cursor_ts, g.cursor_id))
-          ) a
+          JOIN after_cursor a ON a.partition_id = g.partition_id AND a.consumer_group = g.consumer_group
           CROSS JOIN LATERAL (
               SELECT count(*) AS dead_letter,
-                     count(*) FILTER (WHERE g.cursor_ts IS NULL
-                                         OR (m.created_at, m.id) > (g.cursor_ts, g.cursor_id)) AS dlq_after
+                     count(*) FILTER (WHERE (m.created_at, m.id) > (g.cursor_ts, g.cursor_id)) AS dlq_after
                 FROM (SELECT DISTINCT dl.message_id FROM queen.dead_letter_queue dl
                        WHERE dl.partition_id = g.partition_id AND dl.consumer_group = g.consumer_group) dm
                 JOIN queen.messages m ON m.id = dm.message_id
@@ -139,7 +205,8 @@ BEGIN
                (stat_type, stat_key, queue_id, partition_id, consumer_group, child_count, total_messages,
                 pending_messages, processing_messages, completed_messages, dead_letter_messages,
                 oldest_pending_at, newest_message_at, avg_lag_seconds, max_lag_seconds, median_lag_seconds,
-                avg_offset_lag, max_offset_lag, last_scanned_at, last_scanned_message_id, last_computed_at)
+                avg_offset_lag, max_offset_lag, last_scanned_at, last_scanned_message_id, last_computed_at,
+                counted_cursor_at, counted_cursor_id, counted_after)
         SELECT 'partition', c.partition_id::text || ':' || c.consumer_group, c.queue_id, c.partition_id,
                c.consumer_group, 0, c.total,
                c.open_messages - c.processing, c.processing,
@@ -148,7 +215,7 @@ BEGIN
                lag.seconds, lag.seconds, lag.seconds,
                CASE WHEN c.open_messages > 0 THEN c.open_messages END,
                CASE WHEN c.open_messages > 0 THEN c.open_messages END,
-               now(), c.newest_id, now()
+               now(), c.newest_id, now(), c.cursor_ts, c.cursor_id, c.after_cursor
           FROM counted c
           CROSS JOIN LATERAL (
               SELECT CASE WHEN c.open_messages > 0
@@ -157,12 +224,14 @@ BEGIN
         ON CONFLICT (stat_type, stat_key) DO UPDATE SET
             (total_messages, pending_messages, processing_messages, completed_messages, dead_letter_messages,
              oldest_pending_at, newest_message_at, avg_lag_seconds, max_lag_seconds, median_lag_seconds,
-             avg_offset_lag, max_offset_lag, last_scanned_at, last_scanned_message_id, last_computed_at)
+             avg_offset_lag, max_offset_lag, last_scanned_at, last_scanned_message_id, last_computed_at,
+             counted_cursor_at, counted_cursor_id, counted_after)
           = (EXCLUDED.total_messages, EXCLUDED.pending_messages, EXCLUDED.processing_messages,
              EXCLUDED.completed_messages, EXCLUDED.dead_letter_messages, EXCLUDED.oldest_pending_at,
              EXCLUDED.newest_message_at, EXCLUDED.avg_lag_seconds, EXCLUDED.max_lag_seconds,
              EXCLUDED.median_lag_seconds, EXCLUDED.avg_offset_lag, EXCLUDED.max_offset_lag,
-             EXCLUDED.last_scanned_at, EXCLUDED.last_scanned_message_id, EXCLUDED.last_computed_at)
+             EXCLUDED.last_scanned_at, EXCLUDED.last_scanned_message_id, EXCLUDED.last_computed_at,
+             EXCLUDED.counted_cursor_at, EXCLUDED.counted_cursor_id, EXCLUDED.counted_after)
         RETURNING s.stat_key
     )
     SELECT count(*) INTO v_written FROM upserted;
