@@ -189,35 +189,56 @@ public final class JsonOut {
         return name(name).value(value);
     }
 
-    /** {@code yyyy-MM-ddTHH:mm:ss.SSSSSSZ} in UTC, made by hand: it is written for every popped message. */
+    /** {@code yyyy-MM-ddTHH:mm:ss.SSSSSSZ} in UTC (see {@link #micros(long)}). */
     public static String micros(OffsetDateTime time) {
-        if (time == null) {
-            return null;
+        return time == null ? null : micros(time.toEpochSecond() * 1_000_000L + time.getNano() / 1000);
+    }
+
+    /**
+     * {@code yyyy-MM-ddTHH:mm:ss.SSSSSSZ} in UTC of a time in microseconds since 1970, made by hand
+     * from the number: it is written for every popped message, which the database hands over as
+     * that number so that no date object is built per message.
+     */
+    public static String micros(long epochMicros) {
+        long days = Math.floorDiv(epochMicros, MICROS_PER_DAY);
+        long inDay = Math.floorMod(epochMicros, MICROS_PER_DAY);
+        // the proleptic Gregorian date of a day number: counted in 400-year eras from 0000-03-01,
+        // so that the leap day falls at the end of each year of the count
+        long z = days + 719_468;
+        long era = Math.floorDiv(z, 146_097);
+        long dayOfEra = z - era * 146_097;
+        long yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        long shiftedMonth = (5 * dayOfYear + 2) / 153;
+        int day = (int) (dayOfYear - (153 * shiftedMonth + 2) / 5 + 1);
+        int month = (int) (shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9);
+        long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+        if (year < 1 || year > 9999) {
+            return MICROS_WIDE.format(Instant.ofEpochSecond(Math.floorDiv(epochMicros, 1_000_000L),
+                    Math.floorMod(epochMicros, 1_000_000L) * 1000));
         }
-        OffsetDateTime t = time.getOffset() == ZoneOffset.UTC ? time : time.withOffsetSameInstant(ZoneOffset.UTC);
-        int year = t.getYear();
-        if (year < 0 || year > 9999) {
-            return MICROS_WIDE.format(t);
-        }
+        long seconds = inDay / 1_000_000;
         byte[] b = new byte[27];
-        fixed(b, 0, year, 4);
+        fixed(b, 0, (int) year, 4);
         b[4] = '-';
-        fixed(b, 5, t.getMonthValue(), 2);
+        fixed(b, 5, month, 2);
         b[7] = '-';
-        fixed(b, 8, t.getDayOfMonth(), 2);
+        fixed(b, 8, day, 2);
         b[10] = 'T';
-        fixed(b, 11, t.getHour(), 2);
+        fixed(b, 11, (int) (seconds / 3600), 2);
         b[13] = ':';
-        fixed(b, 14, t.getMinute(), 2);
+        fixed(b, 14, (int) (seconds / 60 % 60), 2);
         b[16] = ':';
-        fixed(b, 17, t.getSecond(), 2);
+        fixed(b, 17, (int) (seconds % 60), 2);
         b[19] = '.';
-        fixed(b, 20, t.getNano() / 1000, 6);
+        fixed(b, 20, (int) (inDay % 1_000_000), 6);
         b[26] = 'Z';
         return new String(b, StandardCharsets.ISO_8859_1);
     }
 
-    /** For years outside 0000–9999, which the hand-made form does not cover. */
+    private static final long MICROS_PER_DAY = 86_400_000_000L;
+
+    /** For years outside 0001–9999, which the hand-made form does not cover. */
     private static final DateTimeFormatter MICROS_WIDE =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 

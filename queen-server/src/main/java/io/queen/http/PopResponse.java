@@ -73,7 +73,7 @@ final class PopResponse implements PopAnswer {
                     .field("traceId", m.traceId());
             Payloads.write(out, "data", m.payloadJson(), encryption)
                     .field("producerSub", m.producerSub())
-                    .field("createdAt", JsonOut.micros(m.createdAt()))
+                    .field("createdAt", JsonOut.micros(m.createdMicros()))
                     .field("partitionId", m.partitionId())
                     .field("partition", m.partition())
                     .field("leaseId", leaseId)

@@ -283,7 +283,7 @@ public final class WorkerMetrics {
             q.add(QueenCounter.ACK_SUCCESS, messages.size());
         }
         for (PoppedMessage m : messages) {
-            long lag = m.createdAt() == null ? 0 : Math.max(0, nowMillis - m.createdAt().toInstant().toEpochMilli());
+            long lag = Math.max(0, nowMillis - m.createdMicros() / 1000);
             window.lagCount++;
             window.lagSumMs += lag;
             q.lagSumMs += lag;

@@ -69,9 +69,8 @@ public final class PopService {
                     reason = row.getString(0);
                     continue;
                 }
-                OffsetDateTime created = row.getOffsetDateTime(8);
                 messages.add(new PoppedMessage(row.getUUID(1), row.getString(2), row.getUUID(3), row.getString(4),
-                        row.getUUID(5), row.getString(6), row.getString(7), created));
+                        row.getUUID(5), row.getString(6), row.getString(7), row.getLong(8)));
             }
             if (messages.isEmpty() && reason == null) {
                 reason = q.partition() == null ? "no_available_partition" : "empty";

@@ -192,4 +192,33 @@ class JsonOutTest {
                         .format(OffsetDateTime.parse("+12026-01-02T03:04:05Z")),
                 JsonOut.micros(OffsetDateTime.parse("+12026-01-02T03:04:05Z")));
     }
+
+    /** The hand-made date of a number of microseconds agrees with java.time's, leap days and all. */
+    @Test
+    void microsecondsSince1970AreFormattedAsJavaTimeDoes() {
+        java.time.format.DateTimeFormatter reference =
+                java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+        java.util.Random random = new java.util.Random(1970);
+        long[] fixed = {0, -1, 1, 951_782_400_000_000L /* 2000-02-29 */, 4_107_542_399_999_999L /* 2100-02-28 end */,
+                -62_135_596_800_000_000L /* 0001-01-01 */, 253_402_300_799_999_999L /* 9999-12-31 end */,
+                -62_167_219_200_000_000L /* 0000-01-01, year-of-era 0001 as the fallback writes it */};
+        for (long micros : fixed) {
+            assertEquals(reference.format(instant(micros)), JsonOut.micros(micros), "at " + micros);
+        }
+        for (int i = 0; i < 200_000; i++) {
+            long micros = random.nextLong() % 253_402_300_800_000_000L;
+            assertEquals(reference.format(instant(micros)), JsonOut.micros(micros), "at " + micros);
+        }
+        assertEquals("2026-03-04T03:06:07.890123Z",
+                JsonOut.micros(OffsetDateTime.of(2026, 3, 4, 5, 6, 7, 890_123_456, ZoneOffset.ofHours(2))
+                        .toEpochSecond() * 1_000_000L + 890_123));
+        // outside 0000-9999 java.time's own form
+        long far = 10_000L * 366 * 86_400 * 1_000_000L;
+        assertEquals(reference.format(instant(far)), JsonOut.micros(far));
+        assertEquals(reference.format(instant(-far)), JsonOut.micros(-far));
+    }
+
+    private static Instant instant(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);
+    }
 }
