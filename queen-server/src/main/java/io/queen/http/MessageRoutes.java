@@ -237,13 +237,10 @@ final class MessageRoutes {
         acks.ack(items, ConsumerGroups.orQueueMode(group)).onComplete(ar -> respondAcks(ctx, items, ar));
     }
 
+    /** An acknowledgment whose transactionId and partitionId the caller found to be strings. */
     private static AckItem ackItem(JsonObject a) {
-        UUID partitionId = Uuids.parse(a.getString("partitionId"), "partitionId");
-        String status = Names.ackStatus(Bodies.optionalString(a, "status"));
-        UUID leaseId = Uuids.optional(Bodies.optionalString(a, "leaseId"), "leaseId");
-        return new AckItem(Names.transactionId(a.getString("transactionId")), partitionId,
-                status == null ? "completed" : status, leaseId,
-                Bodies.optionalString(a, "error"));
+        return AckFields.item(a.getString("transactionId"), a.getString("partitionId"), a.getValue("status"),
+                a.getValue("leaseId"), a.getValue("error"));
     }
 
     private void respondAcks(RoutingContext ctx, List<AckItem> items, io.vertx.core.AsyncResult<List<AckResult>> ar) {
