@@ -207,34 +207,10 @@ final class MessageRoutes {
     }
 
     private void ackBatch(RoutingContext ctx) {
-        JsonObject body = Bodies.object(ctx);
-        JsonArray list = Bodies.array(body, "acknowledgments", "acknowledgments array is required");
-        String group = Bodies.optionalString(body, "consumerGroup");
-        List<AckItem> items = new ArrayList<>(list.size());
-        for (Object element : list) {
-            if (!(element instanceof JsonObject)) {
-                throw ApiError.badRequest("Each acknowledgment must be an object");
-            }
-            JsonObject a = (JsonObject) element;
-            if (!(a.getValue("transactionId") instanceof String)) {
-                throw ApiError.badRequest("Each acknowledgment must have a valid transactionId string");
-            }
-            if (!(a.getValue("partitionId") instanceof String)) {
-                throw ApiError.badRequest(
-                        "Each acknowledgment must have a valid partitionId string to ensure message uniqueness");
-            }
-            if (group == null) {
-                String own = Bodies.optionalString(a, "consumerGroup");
-                if (own != null && !own.isEmpty()) {
-                    if (!items.isEmpty() && !own.equals(group)) {
-                        throw ApiError.badRequest("All acknowledgments of one call must use the same consumerGroup");
-                    }
-                    group = own;
-                }
-            }
-            items.add(ackItem(a));
-        }
-        acks.ack(items, ConsumerGroups.orQueueMode(group)).onComplete(ar -> respondAcks(ctx, items, ar));
+        // streamed: a batch of thousands of acks never becomes a tree of maps
+        AckRequestParser.Batch batch = AckRequestParser.parse(Bodies.text(ctx));
+        List<AckItem> items = batch.items();
+        acks.ack(items, batch.group()).onComplete(ar -> respondAcks(ctx, items, ar));
     }
 
     /** An acknowledgment whose transactionId and partitionId the caller found to be strings. */
