@@ -84,7 +84,7 @@ final class AckRequestParser {
         Acknowledgments acks = new Acknowledgments();
         JsonToken token;
         while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
-            if (acks.refusedEither()) {
+            if (acks.refusedInBothCases()) {
                 // the answer is a 400 whatever follows: the rest is only checked to be JSON
                 skip(p);
             } else {
@@ -186,8 +186,11 @@ final class AckRequestParser {
         private String itemGroup;
         private int count;
 
-        /** Only a problem every item has (not one about groups) is a problem in both cases. */
-        boolean refusedEither() {
+        /**
+         * Whether the call is refused whatever the top-level consumerGroup turns out to be: a
+         * problem not about groups holds in both cases.
+         */
+        boolean refusedInBothCases() {
             return problemWithGroup != null;
         }
 
