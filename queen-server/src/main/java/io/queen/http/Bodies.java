@@ -41,7 +41,7 @@ final class Bodies {
      * The body as text. JSON is UTF-8 (RFC 8259), whatever charset the Content-Type names: an
      * unknown one must not fail the request, a wrong one must not garble it.
      */
-    private static String text(RoutingContext ctx) {
+    static String text(RoutingContext ctx) {
         return ctx.body() == null || ctx.body().buffer() == null ? null
                 : ctx.body().buffer().toString(java.nio.charset.StandardCharsets.UTF_8);
     }
@@ -71,7 +71,14 @@ final class Bodies {
 
     /** A string field that may be absent or null; any other type is an error. */
     static String optionalString(JsonObject body, String field) {
-        Object value = body.getValue(field);
+        return string(body.getValue(field), field);
+    }
+
+    /**
+     * A field's value that must be a string or null, however it was read: from a tree, or by a
+     * streaming reader that stands any other JSON type in with some other object.
+     */
+    static String string(Object value, String field) {
         if (value == null) {
             return null;
         }

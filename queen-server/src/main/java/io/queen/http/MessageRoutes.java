@@ -207,43 +207,16 @@ final class MessageRoutes {
     }
 
     private void ackBatch(RoutingContext ctx) {
-        JsonObject body = Bodies.object(ctx);
-        JsonArray list = Bodies.array(body, "acknowledgments", "acknowledgments array is required");
-        String group = Bodies.optionalString(body, "consumerGroup");
-        List<AckItem> items = new ArrayList<>(list.size());
-        for (Object element : list) {
-            if (!(element instanceof JsonObject)) {
-                throw ApiError.badRequest("Each acknowledgment must be an object");
-            }
-            JsonObject a = (JsonObject) element;
-            if (!(a.getValue("transactionId") instanceof String)) {
-                throw ApiError.badRequest("Each acknowledgment must have a valid transactionId string");
-            }
-            if (!(a.getValue("partitionId") instanceof String)) {
-                throw ApiError.badRequest(
-                        "Each acknowledgment must have a valid partitionId string to ensure message uniqueness");
-            }
-            if (group == null) {
-                String own = Bodies.optionalString(a, "consumerGroup");
-                if (own != null && !own.isEmpty()) {
-                    if (!items.isEmpty() && !own.equals(group)) {
-                        throw ApiError.badRequest("All acknowledgments of one call must use the same consumerGroup");
-                    }
-                    group = own;
-                }
-            }
-            items.add(ackItem(a));
-        }
-        acks.ack(items, ConsumerGroups.orQueueMode(group)).onComplete(ar -> respondAcks(ctx, items, ar));
+        // streamed: a batch of thousands of acks never becomes a tree of maps
+        AckRequestParser.Batch batch = AckRequestParser.parse(Bodies.text(ctx));
+        List<AckItem> items = batch.items();
+        acks.ack(items, batch.group()).onComplete(ar -> respondAcks(ctx, items, ar));
     }
 
+    /** An acknowledgment whose transactionId and partitionId the caller found to be strings. */
     private static AckItem ackItem(JsonObject a) {
-        UUID partitionId = Uuids.parse(a.getString("partitionId"), "partitionId");
-        String status = Names.ackStatus(Bodies.optionalString(a, "status"));
-        UUID leaseId = Uuids.optional(Bodies.optionalString(a, "leaseId"), "leaseId");
-        return new AckItem(Names.transactionId(a.getString("transactionId")), partitionId,
-                status == null ? "completed" : status, leaseId,
-                Bodies.optionalString(a, "error"));
+        return AckFields.item(a.getString("transactionId"), a.getString("partitionId"), a.getValue("status"),
+                a.getValue("leaseId"), a.getValue("error"));
     }
 
     private void respondAcks(RoutingContext ctx, List<AckItem> items, io.vertx.core.AsyncResult<List<AckResult>> ar) {
