@@ -18,13 +18,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServerNode {
     /**
-     * bin/queen-server's JVM settings (without its JIT directive file, which lives in the
-     * checkout): the soak watches the memory of the server as shipped. Keep the two in step.
+     * bin/queen-server's JVM settings: the soak watches the memory of the server as shipped.
+     * Keep the two in step.
      */
-    private static final List<String> JAVA_OPTS = List.of("-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC",
+    private static final List<String> JAVA_OPTS = List.of("-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
+            "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC",
             "-XX:-ShrinkHeapInSteps", "-Xms16m", "-Xmx128m", "-Xmn16m", "-XX:SurvivorRatio=3",
             "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=60", "-XX:MaxMetaspaceSize=96m",
-            "-XX:ReservedCodeCacheSize=32m", "-XX:CICompilerCount=2", "-Xss512k", "-XX:MaxDirectMemorySize=64m",
+            "-XX:ReservedCodeCacheSize=32m", "-Xss512k", "-XX:MaxDirectMemorySize=64m",
             "-Dio.netty.allocator.numDirectArenas=2", "-Dio.netty.allocator.numHeapArenas=2",
             "-Dio.netty.allocator.maxOrder=7");
     /** Small limits so that the oversized-body fault needs little memory on the client side. */
