@@ -263,8 +263,9 @@ $fn$;
 --   leases taken, and leases expired  partition_consumers rows with a worker (partial index)
 --   messages moved to the DLQ         dead_letter_queue.failed_at
 --   retention and eviction deletes    retention_history.executed_at
--- What none of these record (seek, consumer group deletion, a message deleted through the API,
--- a lease released without an ack) waits for the reconcile's walk.
+-- Seeks and consumer group deletions list their partitions themselves (stats_mark_dirty_v1);
+-- what none of these record (a lease released without an ack, a subscription change) waits for
+-- the reconcile's walk.
 -- The first call lists nothing from before it: the reconcile covers that history.
 CREATE OR REPLACE FUNCTION queen.stats_mark_activity_v1(p_margin interval)
 RETURNS integer

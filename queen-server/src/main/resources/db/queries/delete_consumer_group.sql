@@ -9,7 +9,10 @@ WITH ready AS (
            SELECT x.partition_id, x.consumer_group FROM queen.partition_ready x
             WHERE x.consumer_group = $1 FOR UPDATE SKIP LOCKED)
 ), cursors AS (
-    DELETE FROM queen.partition_consumers WHERE consumer_group = $1 RETURNING 1
+    DELETE FROM queen.partition_consumers WHERE consumer_group = $1 RETURNING partition_id
+), dirty AS (
+    -- the group's statistics rows go at the job's next cycle, not at the next reconcile
+    SELECT queen.stats_mark_dirty_v1(array_agg(c.partition_id)) FROM cursors c
 ), stream_state AS (
     DELETE FROM queen_streams.state s
      USING queen_streams.queries q
@@ -19,3 +22,4 @@ WITH ready AS (
 )
 SELECT (SELECT count(*) FROM cursors) AS deleted_partitions,
        (SELECT count(*) FROM subscriptions) > 0 AS metadata_deleted
+  FROM dirty -- one row (an aggregate), read so that it runs

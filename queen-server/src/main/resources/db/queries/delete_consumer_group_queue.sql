@@ -13,7 +13,10 @@ WITH ready AS (
      USING queen.partitions pt, queen.queues q
      WHERE pc.partition_id = pt.id AND pt.queue_id = q.id
        AND pc.consumer_group = $1 AND q.name = $2
-    RETURNING 1
+    RETURNING pc.partition_id
+), dirty AS (
+    -- the group's statistics rows go at the job's next cycle, not at the next reconcile
+    SELECT queen.stats_mark_dirty_v1(array_agg(c.partition_id)) FROM cursors c
 ), stream_state AS (
     DELETE FROM queen_streams.state s
      USING queen_streams.queries sq, queen.partitions pt, queen.queues q
@@ -26,3 +29,4 @@ WITH ready AS (
 )
 SELECT (SELECT count(*) FROM cursors) AS deleted_partitions,
        (SELECT count(*) FROM subscriptions) > 0 AS metadata_deleted
+  FROM dirty -- one row (an aggregate), read so that it runs

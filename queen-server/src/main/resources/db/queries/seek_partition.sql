@@ -17,8 +17,13 @@ WITH target AS (
         last_consumed_at = now(),
         lease_expires_at = NULL, lease_acquired_at = NULL, worker_id = NULL,
         batch_size = 0, acked_count = 0
-    RETURNING pc.last_consumed_id
+    RETURNING pc.partition_id, pc.last_consumed_id
+), dirty AS (
+    -- its statistics are refreshed at the job's next cycle, not at the next reconcile
+    SELECT queen.stats_mark_dirty_v1(array_agg(m.partition_id)) FROM moved m
 )
+-- dirty is one row (an aggregate), read so that it runs
 SELECT (SELECT count(*) FROM target) > 0 AS found,
        (SELECT count(*) FROM moved) AS updated,
        (SELECT last_consumed_id FROM moved LIMIT 1) AS cursor_id
+  FROM dirty

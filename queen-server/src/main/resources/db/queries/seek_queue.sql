@@ -26,6 +26,10 @@ WITH targets AS (
         last_consumed_at = now(),
         lease_expires_at = NULL, lease_acquired_at = NULL, worker_id = NULL,
         batch_size = 0, acked_count = 0
-    RETURNING 1
+    RETURNING pc.partition_id
+), dirty AS (
+    -- their statistics are refreshed at the job's next cycle, not at the next reconcile
+    SELECT queen.stats_mark_dirty_v1(array_agg(m.partition_id)) FROM moved m
 )
-SELECT count(*) AS partitions_updated FROM moved
+-- dirty is one row (an aggregate), read so that it runs
+SELECT (SELECT count(*) FROM moved) AS partitions_updated FROM dirty
