@@ -17,6 +17,7 @@ import io.queen.metrics.CounterSql;
 import io.queen.metrics.QueenMetrics;
 import io.queen.metrics.Replica;
 import io.queen.metrics.SystemMetricsCollector;
+import io.queen.queue.PushOwners;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
@@ -105,8 +106,9 @@ public final class QueenServer {
             AtomicInteger nextWorker = new AtomicInteger();
             QueenMetrics metrics = new QueenMetrics(Replica.of(config.port, config.workerIdLabel), config.workers);
             BodyBudget bodies = new BodyBudget(config.bodyMemoryBytes, config.maxBodyBytes);
+            PushOwners pushOwners = new PushOwners(config.workers);
             vertx.deployVerticle(() -> new QueenVerticle(config, connect, nextWorker.getAndIncrement(), metrics, bodies,
-                    bufferedPartitions),
+                    bufferedPartitions, pushOwners),
                             new DeploymentOptions().setInstances(config.workers)
                                     .setThreadingModel(ThreadingModel.EVENT_LOOP))
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

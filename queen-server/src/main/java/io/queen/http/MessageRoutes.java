@@ -16,6 +16,7 @@ import io.queen.queue.ConsumerGroups;
 import io.queen.queue.PopQuery;
 import io.queen.queue.PushBatch;
 import io.queen.queue.PushResult;
+import io.queen.queue.PushOwners;
 import io.queen.queue.PushService;
 import io.queen.queue.TransactionOp;
 import io.queen.queue.TransactionService;
@@ -35,7 +36,7 @@ import java.util.UUID;
 final class MessageRoutes {
 
     private final QueenConfig config;
-    private final PushService pushes;
+    private final PushOwners.Route pushes;
     private final AckService acks;
     private final LeaseService leases;
     private final TransactionService transactions;
@@ -45,7 +46,7 @@ final class MessageRoutes {
     private final FileBufferClient buffer;
     private final Encryption encryption;
 
-    MessageRoutes(QueenConfig config, PushService pushes, LongPolls longPolls, AckService acks,
+    MessageRoutes(QueenConfig config, PushOwners.Route pushes, LongPolls longPolls, AckService acks,
                   LeaseService leases, TransactionService transactions,
                   WorkerMetrics workerMetrics, MaintenanceState maintenance, FileBufferClient buffer,
                   Encryption encryption) {

@@ -24,6 +24,7 @@ import io.queen.metrics.WorkerMetricsReporter;
 import io.queen.queue.AckService;
 import io.queen.queue.LeaseService;
 import io.queen.queue.PopService;
+import io.queen.queue.PushOwners;
 import io.queen.queue.PushService;
 import io.queen.queue.TransactionService;
 import io.queen.streams.StreamCycles;
@@ -44,7 +45,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One worker: its own event loop, its own connection pools and its own listener on the
- * shared port. Workers share no mutable state; they only exchange wake-up messages.
+ * shared port. Workers share no mutable state; they exchange wake-up messages, and pushes go to
+ * the worker that owns the partition ({@link PushOwners}).
  */
 public final class QueenVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(QueenVerticle.class);
@@ -67,13 +69,16 @@ public final class QueenVerticle extends VerticleBase {
     /** Shared by the process's workers. */
     private final BodyBudget bodies;
     private final BufferedPartitions bufferedPartitions;
+    private final PushOwners pushOwners;
+    private PushService pushes;
     private LongPolls longPolls;
     private WorkerMetricsReporter metricsReporter;
     private final MaintenanceState maintenance = new MaintenanceState();
 
     public QueenVerticle(QueenConfig config, DatabaseSettings connect, int workerId, QueenMetrics metrics,
-                         BodyBudget bodies, BufferedPartitions bufferedPartitions) {
+                         BodyBudget bodies, BufferedPartitions bufferedPartitions, PushOwners pushOwners) {
         this.bodies = bodies;
+        this.pushOwners = pushOwners;
         this.bufferedPartitions = bufferedPartitions;
         this.metrics = metrics;
         this.config = config;
@@ -114,11 +119,11 @@ public final class QueenVerticle extends VerticleBase {
         router.route().handler(bodies.handler());
         router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes));
         router.route().handler(guard::bodyRead);
-        PushService pushes = new PushService(hotPool, wakeUps, config.pushMaxInFlight, config.pushMaxItemsPerCall,
+        pushes = new PushService(hotPool, wakeUps, config.pushMaxInFlight, config.pushMaxItemsPerCall,
                 config.pushDbTimeoutMs);
         metricsReporter = new WorkerMetricsReporter(vertx, backgroundPool, workerMetrics, metrics.replica, workerId,
                 config.metricsFlushMs, workerGauges(pushes), metrics.workerGauges);
-        new MessageRoutes(config, pushes, longPolls, new AckService(hotPool, ACK_CALLS_IN_FLIGHT, ACK_ITEMS_PER_CALL), new LeaseService(hotPool),
+        new MessageRoutes(config, pushOwners.route(workerId, context, pushes), longPolls, new AckService(hotPool, ACK_CALLS_IN_FLIGHT, ACK_ITEMS_PER_CALL), new LeaseService(hotPool),
                 new TransactionService(backgroundPool, wakeUps), workerMetrics, maintenance,
                 buffer, encryption).mount(router);
         new SystemRoutes(backgroundPool, vertx.eventBus(), config.workers, maintenance, buffer, config.peerNotify)
@@ -172,6 +177,7 @@ public final class QueenVerticle extends VerticleBase {
                 .compose(v -> MaintenanceFlags.read(backgroundPool))
                 .onSuccess(updates -> updates.forEach(maintenance::apply))
                 .otherwiseEmpty()
+                .onSuccess(v -> pushOwners.register(workerId, context, pushes))
                 .compose(v -> server.listen())
                 .onSuccess(s -> metricsReporter.start())
                 .onSuccess(s -> LOG.debug("Worker {} listening on {}:{}", workerId, config.host,
@@ -220,7 +226,11 @@ public final class QueenVerticle extends VerticleBase {
             auth.stop();
         }
         encryption.stop();
+        // the other workers push into this one's partitions themselves from now on; the pushes
+        // they already handed over finish before the pools close
+        pushOwners.unregister(workerId);
         return server.shutdown(config.shutdownGraceMs, TimeUnit.MILLISECONDS)
+                .eventually(() -> pushes.whenIdle().timeout(config.shutdownGraceMs + 1000L, TimeUnit.MILLISECONDS))
                 .eventually(() -> metricsReporter.stop())
                 .eventually(() -> backgroundPool == hotPool ? Future.succeededFuture() : backgroundPool.close())
                 .eventually(() -> hotPool.close());

@@ -39,6 +39,8 @@ public final class PushService {
     private final long callTimeoutMs;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     private int inFlight;
+    /** Completed once no call runs and no push waits (a stopping worker closes its pools after). */
+    private final List<Promise<Void>> idleWaiters = new ArrayList<>();
     /** Database calls made so far (after fusion), for the worker's jobs-done figure. */
     private long calls;
 
@@ -87,8 +89,23 @@ public final class PushService {
             run(group).onComplete(ar -> {
                 inFlight--;
                 dispatch();
+                if (inFlight == 0 && waiting.isEmpty() && !idleWaiters.isEmpty()) {
+                    List<Promise<Void>> idle = new ArrayList<>(idleWaiters);
+                    idleWaiters.clear();
+                    idle.forEach(Promise::complete);
+                }
             });
         }
+    }
+
+    /** Completes once no database call runs and no push waits for one. */
+    public Future<Void> whenIdle() {
+        if (inFlight == 0 && waiting.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        Promise<Void> idle = Promise.promise();
+        idleWaiters.add(idle);
+        return idle.future();
     }
 
     /** Calls that could start now without waiting (0: pushes are queueing for fusion). */
