@@ -27,7 +27,6 @@ final class ConnectionGuard {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
     private static final String STATE = "queen.connection";
 
-    private final Vertx vertx;
     private final int maxConnections;
     private final long headerTimeoutMs;
     private final long idleTimeoutMs;
@@ -47,7 +46,6 @@ final class ConnectionGuard {
     }
 
     ConnectionGuard(Vertx vertx, int maxConnections, long headerTimeoutMs, long idleTimeoutMs, long bodyTimeoutMs) {
-        this.vertx = vertx;
         this.maxConnections = maxConnections;
         this.headerTimeoutMs = headerTimeoutMs;
         this.idleTimeoutMs = idleTimeoutMs;
@@ -89,7 +87,7 @@ final class ConnectionGuard {
                 cancel(s);
             }
         });
-        arm(connection, state, headerTimeoutMs, "no request headers");
+        arm(state, headerTimeoutMs, "no request headers");
     }
 
     /** First router handler: a request started; until its body is read it has the body timeout. */
@@ -101,7 +99,7 @@ final class ConnectionGuard {
             if (ctx.request().isEnded()) {
                 cancel(state);
             } else {
-                arm(connection, state, bodyTimeoutMs, "request body not received");
+                arm(state, bodyTimeoutMs, "request body not received");
             }
             ctx.put(STATE, state);
             ctx.addEndHandler(ar -> requestEnded(connection, state));
@@ -121,11 +119,11 @@ final class ConnectionGuard {
     private void requestEnded(HttpConnection connection, State state) {
         state.inFlight--;
         if (state.inFlight <= 0 && open.containsKey(connection)) {
-            arm(connection, state, idleTimeoutMs, "idle");
+            arm(state, idleTimeoutMs, "idle");
         }
     }
 
-    private void arm(HttpConnection connection, State state, long delayMs, String why) {
+    private void arm(State state, long delayMs, String why) {
         if (delayMs <= 0) {
             cancel(state);
             return;

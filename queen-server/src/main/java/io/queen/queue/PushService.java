@@ -89,7 +89,7 @@ public final class PushService {
             run(group).onComplete(ar -> {
                 inFlight--;
                 dispatch();
-                if (inFlight == 0 && waiting.isEmpty() && !idleWaiters.isEmpty()) {
+                if (idle() && !idleWaiters.isEmpty()) {
                     List<Promise<Void>> idle = new ArrayList<>(idleWaiters);
                     idleWaiters.clear();
                     idle.forEach(Promise::complete);
@@ -100,12 +100,16 @@ public final class PushService {
 
     /** Completes once no database call runs and no push waits for one. */
     public Future<Void> whenIdle() {
-        if (inFlight == 0 && waiting.isEmpty()) {
+        if (idle()) {
             return Future.succeededFuture();
         }
         Promise<Void> idle = Promise.promise();
         idleWaiters.add(idle);
         return idle.future();
+    }
+
+    private boolean idle() {
+        return inFlight == 0 && waiting.isEmpty();
     }
 
     /** Calls that could start now without waiting (0: pushes are queueing for fusion). */
