@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  */
 final class WrkBench {
     /** In run order: the raw limit first, so push-b100's ratio has it. */
-    static final List<String> SCENARIOS = List.of("raw-pgbench", "push-b100", "push-b1", "pop-autoack", "pop-ack");
+    static final List<String> SCENARIOS = List.of("raw-pgbench", "push-b100", "push-b10", "push-b1", "pop-autoack",
+            "pop-ack");
 
     private WrkBench() {
     }

@@ -35,6 +35,7 @@ final class WrkScenarios {
         return switch (name) {
             case "raw-pgbench" -> rawPgbench();
             case "push-b100" -> push(name, 100);
+            case "push-b10" -> push(name, 10);
             case "push-b1" -> push(name, 1);
             case "pop-autoack" -> popAutoAck();
             case "pop-ack" -> popAck();

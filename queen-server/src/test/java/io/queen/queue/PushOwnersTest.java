@@ -61,9 +61,16 @@ class PushOwnersTest {
         }, partitions -> { }, 1, 100, 0);
     }
 
+    /** A push large enough to go to its partition's owner, whatever the number of workers. */
     private static PushBatch batch(String queue, String partition) {
+        return batch(queue, partition, PushOwners.SMALL_PUSH_ITEMS + 1);
+    }
+
+    private static PushBatch batch(String queue, String partition, int items) {
         PushBatch b = new PushBatch();
-        b.add(queue, partition, "t-" + partition, "{}", null, null);
+        for (int i = 0; i < items; i++) {
+            b.add(queue, partition, "t-" + partition + "-" + i, "{}", null, null);
+        }
         return b;
     }
 
@@ -76,7 +83,7 @@ class PushOwnersTest {
     /** A partition owned by worker {@code owner} of two. */
     private static String partitionOwnedBy(PushOwners owners, int owner) {
         for (int i = 0; ; i++) {
-            if (owners.ownerOf("q", "p" + i) == owner) {
+            if (owners.ownerOf("q", "p" + i, PushOwners.SMALL_PUSH_ITEMS + 1) == owner) {
                 return "p" + i;
             }
         }
@@ -104,6 +111,13 @@ class PushOwnersTest {
         assertEquals(List.of(thread1), calls1, "worker 1 owns the partition");
         assertTrue(calls0.isEmpty());
 
+        // a small push into the same partition is fused by the first half of the workers
+        CompletableFuture<Void> small = new CompletableFuture<>();
+        loop0.runOnContext(v -> received0.push(batch("q", owned1, 1)).onComplete(ar -> small.complete(null)));
+        small.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of(thread0), calls0, "one worker of two fuses the small pushes");
+        calls0.clear();
+
         // its own partitions, worker 0 pushes itself
         String owned0 = partitionOwnedBy(owners, 0);
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -122,11 +136,17 @@ class PushOwnersTest {
 
     @Test
     void ownershipSpreadsOverTheWorkers() {
-        PushOwners owners = new PushOwners(2);
-        int[] counts = new int[2];
-        for (int i = 0; i < 1000; i++) {
-            counts[owners.ownerOf("queue-" + (i % 7), "partition-" + i)]++;
+        PushOwners owners = new PushOwners(4);
+        int[] large = new int[4];
+        int[] small = new int[4];
+        for (int i = 0; i < 2000; i++) {
+            large[owners.ownerOf("queue-" + (i % 7), "partition-" + i, PushOwners.SMALL_PUSH_ITEMS + 1)]++;
+            small[owners.ownerOf("queue-" + (i % 7), "partition-" + i, PushOwners.SMALL_PUSH_ITEMS)]++;
         }
-        assertTrue(counts[0] > 400 && counts[1] > 400, counts[0] + " / " + counts[1]);
+        for (int w = 0; w < 4; w++) {
+            assertTrue(large[w] > 400, "large pushes over all four workers: " + java.util.Arrays.toString(large));
+        }
+        assertTrue(small[0] > 800 && small[1] > 800 && small[2] == 0 && small[3] == 0,
+                "small pushes over the first two workers: " + java.util.Arrays.toString(small));
     }
 }
