@@ -116,6 +116,14 @@ class PushOwnersTest {
         loop0.runOnContext(v -> received0.push(batch("q", owned1, 1)).onComplete(ar -> small.complete(null)));
         small.get(10, TimeUnit.SECONDS);
         assertEquals(List.of(thread0), calls0, "one worker of two fuses the small pushes");
+        // also those that worker 1 receives
+        PushOwners.Route received1 = owners.route(1, loop1, pushes1);
+        CompletableFuture<String> smallAnsweredOn = new CompletableFuture<>();
+        loop1.runOnContext(v -> received1.push(batch("q", owned1, 1))
+                .onComplete(ar -> smallAnsweredOn.complete(ar.succeeded() ? me() : "failed")));
+        assertEquals(thread1, smallAnsweredOn.get(10, TimeUnit.SECONDS));
+        assertEquals(List.of(thread0, thread0), calls0);
+        assertEquals(List.of(thread1), calls1);
         calls0.clear();
 
         // its own partitions, worker 0 pushes itself
